@@ -1,0 +1,112 @@
+"""Builds the typer application: ``run``, ``check``, ``version`` and the plugin commands.
+
+The plain ``propylon`` command uses the modules installed in its environment; an edition
+passes its own registry, so it has exactly the modules it was assembled with.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from propylon import __version__
+from propylon.config import ConfigError, load_service
+from propylon.modules import Module, installed_modules
+
+ModuleSource = Callable[[], Sequence[Module]]
+ConfigOption = Annotated[
+    Path, typer.Option("--config", "-c", help="The gateway configuration (JSON, YAML or TOML).")
+]
+
+
+def build_cli(
+    *,
+    name: str = "propylon",
+    modules: ModuleSource = installed_modules,
+    edition: tuple[str, str] | None = None,
+) -> typer.Typer:
+    """``edition`` is (distribution, version) of an assembled edition, shown by ``version``."""
+    app = typer.Typer(
+        name=name,
+        help="An extensible API gateway running KrakenD v3 configurations.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+
+    @app.command()
+    def run(
+        config: ConfigOption,
+        debug: Annotated[bool, typer.Option("--debug", "-d", help="Enable /__debug/.")] = False,
+        port: Annotated[int, typer.Option("--port", "-p", help="Override the port.")] = 0,
+        workers: Annotated[
+            int,
+            typer.Option("--workers", "-w", help="Processes serving the port (0: one per CPU)."),
+        ] = int(os.environ.get("PROPYLON_WORKERS", "0")),
+        log_level: Annotated[str, typer.Option("--log-level", "-l")] = "INFO",
+    ) -> None:
+        """Run the gateway."""
+        from propylon.gateway import build_application
+        from propylon.serve import PortInUse, serve
+
+        configure_logging(log_level)
+        loaded = modules()
+        service = _load_or_exit(config, loaded)
+        if port:
+            service.port = port
+        count = workers or os.cpu_count() or 1
+        try:
+            status = serve(
+                lambda: build_application(service, loaded, debug=debug),
+                service.listen_ip,
+                service.port,
+                count,
+            )
+        except PortInUse as exc:
+            _fail(str(exc))
+        raise typer.Exit(status)
+
+    @app.command()
+    def check(config: ConfigOption) -> None:
+        """Validate a configuration: one line naming the file, endpoint and field on error."""
+        configure_logging("ERROR")
+        service = _load_or_exit(config, modules())
+        typer.echo(f"Syntax OK! {config}: {len(service.endpoints)} endpoints")
+
+    @app.command()
+    def version() -> None:
+        """Print the core version, and every module with its version."""
+        if edition is not None:
+            typer.echo(f"{edition[0]} {edition[1]}")
+        typer.echo(f"propylon-core {__version__}")
+        for module in modules():
+            typer.echo(f"  {module.name} {module.version or '(unknown version)'}")
+
+    return app
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
+    )
+
+
+def _load_or_exit(config: Path, modules: Sequence[Module]):
+    try:
+        return load_service(config, modules)
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"ERROR: {message}", err=True)
+    raise typer.Exit(1)

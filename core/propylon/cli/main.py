@@ -1,0 +1,5 @@
+from propylon.cli.app import build_cli
+
+
+def main() -> None:
+    build_cli()()

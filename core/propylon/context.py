@@ -1,0 +1,19 @@
+"""What every factory of a running gateway shares."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from propylon.config.model import ServiceConfig
+from propylon.identity import Identity
+from propylon.transport.client import ClientPool
+
+
+@dataclass
+class Context:
+    service: ServiceConfig
+    identity: Identity
+    log: logging.Logger
+    pool: ClientPool = field(default_factory=ClientPool)
+    debug: bool = False

@@ -1,0 +1,83 @@
+"""What flows through the pipeline: a Request in, a Response out, and the Proxy between them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+Headers = dict[str, list[str]]
+Query = dict[str, list[str]]
+
+
+class Request:
+    """The gateway's view of a client request, copied per backend before it is changed."""
+
+    __slots__ = ("body", "headers", "method", "params", "path", "query", "remote", "url")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, str],
+        headers: Headers,
+        query: Query,
+        body: bytes = b"",
+        url: str = "",
+        remote: str = "",
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.params = params
+        self.headers = headers
+        self.query = query
+        self.body = body
+        self.url = url
+        self.remote = remote
+
+    def clone(self) -> Request:
+        return Request(
+            self.method,
+            self.path,
+            dict(self.params),
+            {k: list(v) for k, v in self.headers.items()},
+            {k: list(v) for k, v in self.query.items()},
+            self.body,
+            self.url,
+            self.remote,
+        )
+
+
+class Metadata:
+    __slots__ = ("headers", "status_code")
+
+    def __init__(self, status_code: int = 0, headers: Headers | None = None) -> None:
+        self.status_code = status_code
+        self.headers: Headers = headers if headers is not None else {}
+
+
+class Response:
+    """Decoded data and whether every backend that should have answered did.
+
+    ``raw`` carries the untouched backend body of a no-op backend. ``error`` is set on a
+    partial response: some backends failed, the others still answered.
+    """
+
+    __slots__ = ("data", "error", "is_complete", "metadata", "raw")
+
+    def __init__(
+        self,
+        data: dict[str, Any] | None = None,
+        is_complete: bool = True,
+        metadata: Metadata | None = None,
+        raw: bytes | None = None,
+        error: BaseException | None = None,
+    ) -> None:
+        self.data: dict[str, Any] = data if data is not None else {}
+        self.is_complete = is_complete
+        self.metadata = metadata if metadata is not None else Metadata()
+        self.raw = raw
+        self.error = error
+
+
+Proxy = Callable[[Request], Awaitable[Response]]
+Middleware = Callable[..., Proxy]

@@ -1,0 +1,23 @@
+"""The handler factory: an endpoint and its proxy -> the aiohttp handler that serves it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from propylon.config.model import EndpointConfig
+from propylon.context import Context
+from propylon.proxy.types import Proxy
+from propylon.router.handler import Handler, new_endpoint_handler
+
+HandlerFactory = Callable[[EndpointConfig, Proxy], Handler]
+NAMESPACE = "router"
+
+
+def new_handler_factory(ctx: Context) -> HandlerFactory:
+    options = ctx.service.extra_config.get(NAMESPACE) or {}
+    return_error_msg = bool(options.get("return_error_msg"))
+
+    def handler_factory(endpoint: EndpointConfig, proxy: Proxy) -> Handler:
+        return new_endpoint_handler(endpoint, proxy, ctx.identity, return_error_msg, ctx.log)
+
+    return handler_factory

@@ -1,0 +1,85 @@
+"""The endpoint handler: builds the Request, runs the endpoint's proxy, writes the Response."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from propylon.config.model import EndpointConfig
+from propylon.identity import Identity
+from propylon.proxy.errors import MergedError
+from propylon.proxy.types import Proxy, Response
+from propylon.render import get_renderer
+from propylon.router.request import new_request_builder
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+TEXT = "text/plain; charset=utf-8"
+
+
+def new_endpoint_handler(
+    endpoint: EndpointConfig,
+    proxy: Proxy,
+    identity: Identity,
+    return_error_msg: bool,
+    log: logging.Logger,
+) -> Handler:
+    build_request = new_request_builder(endpoint, identity)
+    no_op = endpoint.output_encoding == "no-op"
+    render = get_renderer(endpoint.output_encoding)
+    cache_control = f"public, max-age={int(endpoint.cache_ttl)}" if endpoint.cache_ttl else ""
+    gateway_header, gateway_value = identity.header_name, identity.header_value
+    completed = identity.completed_header
+    prefix = f"[ENDPOINT: {endpoint.endpoint}]"
+
+    def fail(exc: BaseException) -> web.Response:
+        _log_error(log, prefix, exc)
+        headers = {gateway_header: gateway_value, completed: "false"}
+        body = b""
+        if return_error_msg:
+            body = str(exc).encode()
+            headers["Content-Type"] = getattr(exc, "content_type", "") or TEXT
+        return web.Response(status=getattr(exc, "status_code", 500), body=body, headers=headers)
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        try:
+            response = await proxy(await build_request(request))
+        except web.HTTPException:
+            raise
+        except Exception as exc:
+            return fail(exc)
+        if response.error is not None:
+            _log_error(log, prefix, response.error)
+        if no_op:
+            return _pass_through(response, gateway_header, gateway_value, completed)
+        body, content_type = render(response.data, request.headers.get("Accept", ""))
+        headers = {gateway_header: gateway_value, "Content-Type": content_type}
+        if response.is_complete and response.data:
+            headers[completed] = "true"
+            if cache_control:
+                headers["Cache-Control"] = cache_control
+        else:
+            headers[completed] = "false"
+        return web.Response(body=body, headers=headers)
+
+    return handle
+
+
+def _pass_through(
+    response: Response, gateway_header: str, gateway_value: str, completed: str
+) -> web.Response:
+    out = web.Response(status=response.metadata.status_code or 200, body=response.raw or b"")
+    for key, values in response.metadata.headers.items():
+        for value in values:
+            out.headers.add(key, value)
+    out.headers[gateway_header] = gateway_value
+    out.headers[completed] = "false"
+    return out
+
+
+def _log_error(log: logging.Logger, prefix: str, exc: BaseException) -> None:
+    if isinstance(exc, MergedError):
+        for i, error in enumerate(exc.errors):
+            log.error("%s Error #%d: %s", prefix, i, error)
+    else:
+        log.error("%s %s", prefix, exc)

@@ -1,0 +1,64 @@
+"""The client's aiohttp request -> the pipeline's Request, holding only what the endpoint declares."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from propylon.config.model import EndpointConfig
+from propylon.config.params import param_key
+from propylon.identity import Identity
+from propylon.proxy.types import Headers, Query, Request
+from propylon.router.headers import canonical
+
+# KrakenD passes Content-Type when an endpoint declares no input_headers.
+DEFAULT_INPUT_HEADERS = ["Content-Type"]
+RequestBuilder = Callable[[web.Request], Awaitable[Request]]
+
+
+def new_request_builder(endpoint: EndpointConfig, identity: Identity) -> RequestBuilder:
+    declared = endpoint.input_headers or DEFAULT_INPUT_HEADERS
+    all_headers = "*" in declared
+    header_names = [(canonical(h), h) for h in declared if h != "*"]
+    all_query = "*" in endpoint.input_query_strings
+    query_names = [q for q in endpoint.input_query_strings if q != "*"]
+    param_names = [(p, param_key(p)) for p in endpoint.params]
+    user_agent = [identity.user_agent]
+
+    async def build(request: web.Request) -> Request:
+        source = request.headers
+        headers: Headers = {}
+        if all_headers:
+            for key, value in source.items():
+                headers.setdefault(canonical(key), []).append(value)
+            headers.pop("Host", None)
+        else:
+            for key, name in header_names:
+                values = source.getall(name, None)
+                if values:
+                    headers[key] = values
+        headers["X-Forwarded-For"] = [request.remote or ""]
+        headers["X-Forwarded-Host"] = [request.host]
+        if "User-Agent" in headers:
+            headers["X-Forwarded-Via"] = user_agent
+        else:
+            headers["User-Agent"] = user_agent
+        query: Query = {}
+        if all_query or query_names:
+            args = request.rel_url.query
+            if all_query:
+                for key in args:
+                    query.setdefault(key, args.getall(key))
+            else:
+                for key in query_names:
+                    values = args.getall(key, None)
+                    if values:
+                        query[key] = values
+        match = request.match_info
+        params = {key: match[name] for name, key in param_names}
+        body = await request.read() if request.body_exists else b""
+        return Request(
+            request.method, request.path, params, headers, query, body, remote=request.remote or ""
+        )
+
+    return build

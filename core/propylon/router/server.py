@@ -1,0 +1,53 @@
+"""The server factory: the aiohttp application with every endpoint and the gateway's own paths."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from propylon.context import Context
+from propylon.proxy.factory import ProxyFactory
+from propylon.router import system
+from propylon.router.factory import NAMESPACE, HandlerFactory
+from propylon.router.fallback import ANY, Fallback
+
+DEFAULT_MAX_PAYLOAD = 10 << 20
+ALL_METHODS = "*"  # aiohttp's wildcard method
+
+
+def new_application(
+    ctx: Context, proxy_factory: ProxyFactory, handler_factory: HandlerFactory
+) -> web.Application:
+    service = ctx.service
+    options = service.extra_config.get(NAMESPACE) or {}
+    fallback = Fallback(ctx.identity)
+    fallback.redirect_fixed_path = not options.get("disable_redirect_fixed_path", False)
+    fallback.redirect_trailing_slash = not options.get("disable_redirect_trailing_slash", False)
+    app = web.Application(
+        client_max_size=int(options.get("max_payload") or DEFAULT_MAX_PAYLOAD),
+        handler_args={"max_field_size": service.max_header_bytes or 8190},
+    )
+    for endpoint in service.endpoints:
+        handler = handler_factory(endpoint, proxy_factory(endpoint))
+        app.router.add_route(endpoint.method, endpoint.endpoint, handler)
+        fallback.add(endpoint.method, endpoint.endpoint)
+    _add_system_routes(app.router, fallback, ctx, options)
+    app.router.add_route(ALL_METHODS, "/{path:.*}", fallback.handle)
+    app.on_cleanup.append(lambda _app: ctx.pool.close())
+    return app
+
+
+def _add_system_routes(
+    router: web.UrlDispatcher, fallback: Fallback, ctx: Context, options: dict
+) -> None:
+    if not options.get("disable_health"):
+        path = options.get("health_path") or "/__health"
+        router.add_route("GET", path, system.health)
+        fallback.add("GET", path)
+    catch_alls = []
+    if ctx.debug or ctx.service.debug_endpoint:
+        catch_alls.append(("/__debug/", system.new_debug_handler(ctx.log)))
+    if ctx.service.echo_endpoint:
+        catch_alls.append(("/__echo/", system.echo))
+    for prefix, handler in catch_alls:
+        router.add_route(ALL_METHODS, prefix, handler)
+        router.add_route(ALL_METHODS, prefix + "{param:.*}", handler)
+        fallback.add(ANY, prefix)

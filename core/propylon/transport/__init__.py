@@ -1,0 +1,1 @@
+"""The HTTP client layer: how the gateway talks to backends."""
