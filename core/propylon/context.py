@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from propylon.config.model import ServiceConfig
 from propylon.identity import Identity
+from propylon.plugin.registry import PluginRegistry
 from propylon.transport.client import ClientPool
 
 
@@ -17,3 +18,4 @@ class Context:
     log: logging.Logger
     pool: ClientPool = field(default_factory=ClientPool)
     debug: bool = False
+    plugins: PluginRegistry = field(default_factory=PluginRegistry)

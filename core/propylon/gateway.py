@@ -12,7 +12,9 @@ from propylon.config.errors import ConfigError
 from propylon.config.model import ServiceConfig
 from propylon.context import Context
 from propylon.identity import current as current_identity
-from propylon.modules.contract import Module
+from propylon.modules.contract import Module, stacked
+from propylon.plugin.module import PLUGINS
+from propylon.plugin.registry import PluginRegistry
 from propylon.proxy.factory import new_backend_factory, new_proxy_factory
 from propylon.router.factory import new_handler_factory
 from propylon.router.server import new_application
@@ -24,31 +26,34 @@ CORE_NAMESPACES = frozenset(
 
 
 def build_application(
-    service: ServiceConfig, modules: Sequence[Module] = (), *, debug: bool = False
+    service: ServiceConfig,
+    modules: Sequence[Module] = (),
+    *,
+    debug: bool = False,
+    plugins: PluginRegistry | None = None,
 ) -> web.Application:
+    """The aiohttp application serving ``service``; ``plugins`` were loaded beforehand."""
     ctx = Context(service, current_identity(), logging.getLogger("propylon"), debug=debug)
+    if plugins is not None:
+        ctx.plugins = plugins
+    modules = [PLUGINS, *modules]
     report_namespaces(service, modules, ctx.log)
 
     client_factory = ctx.pool.executor_factory()
-    for module in modules:
-        if module.client:
-            client_factory = module.client(client_factory, ctx)
+    for module in stacked(modules, "client"):
+        client_factory = module.client(client_factory, ctx)
     backend_factory = new_backend_factory(client_factory)
-    for module in modules:
-        if module.backend:
-            backend_factory = module.backend(backend_factory, ctx)
+    for module in stacked(modules, "backend"):
+        backend_factory = module.backend(backend_factory, ctx)
     proxy_factory = new_proxy_factory(backend_factory)
-    for module in modules:
-        if module.proxy:
-            proxy_factory = module.proxy(proxy_factory, ctx)
+    for module in stacked(modules, "proxy"):
+        proxy_factory = module.proxy(proxy_factory, ctx)
     handler_factory = new_handler_factory(ctx)
-    for module in modules:
-        if module.handler:
-            handler_factory = module.handler(handler_factory, ctx)
+    for module in stacked(modules, "handler"):
+        handler_factory = module.handler(handler_factory, ctx)
     app = new_application(ctx, proxy_factory, handler_factory)
-    for module in modules:
-        if module.server:
-            module.server(app, ctx)
+    for module in stacked(modules, "server"):
+        module.server(app, ctx)
     return app
 
 

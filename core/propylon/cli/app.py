@@ -16,8 +16,10 @@ from typing import Annotated
 import typer
 
 from propylon import __version__
+from propylon.cli.plugins import check_plugin, test_plugins
 from propylon.config import ConfigError, load_service
 from propylon.modules import Module, installed_modules
+from propylon.plugin.requirements import installed_versions
 
 ModuleSource = Callable[[], Sequence[Module]]
 ConfigOption = Annotated[
@@ -30,8 +32,11 @@ def build_cli(
     name: str = "propylon",
     modules: ModuleSource = installed_modules,
     edition: tuple[str, str] | None = None,
+    environment: Callable[[], dict[str, str]] = installed_versions,
 ) -> typer.Typer:
-    """``edition`` is (distribution, version) of an assembled edition, shown by ``version``."""
+    """``edition`` is (distribution, version) of an assembled edition, shown by ``version``;
+    ``environment`` gives the distributions plugins are checked against (an edition's lock).
+    """
     app = typer.Typer(
         name=name,
         help="An extensible API gateway running KrakenD v3 configurations.",
@@ -53,6 +58,7 @@ def build_cli(
     ) -> None:
         """Run the gateway."""
         from propylon.gateway import build_application
+        from propylon.plugin.module import load_service_plugins
         from propylon.serve import PortInUse, serve
 
         configure_logging(log_level)
@@ -60,10 +66,11 @@ def build_cli(
         service = _load_or_exit(config, loaded)
         if port:
             service.port = port
+        plugins, _reports = load_service_plugins(service, logging.getLogger("propylon.plugin"))
         count = workers or os.cpu_count() or 1
         try:
             status = serve(
-                lambda: build_application(service, loaded, debug=debug),
+                lambda: build_application(service, loaded, debug=debug, plugins=plugins),
                 service.listen_ip,
                 service.port,
                 count,
@@ -87,6 +94,33 @@ def build_cli(
         typer.echo(f"propylon-core {__version__}")
         for module in modules():
             typer.echo(f"  {module.name} {module.version or '(unknown version)'}")
+
+    @app.command("test-plugin")
+    def test_plugin(
+        paths: Annotated[list[Path], typer.Argument(help="Plugin files, folders or wheels.")],
+        server: Annotated[
+            bool, typer.Option("-s", "--server", help="Must register a server handler.")
+        ] = False,
+        client: Annotated[
+            bool, typer.Option("-c", "--client", help="Must register a client handler.")
+        ] = False,
+        modifier: Annotated[
+            bool, typer.Option("-m", "--modifier", help="Must register a modifier.")
+        ] = False,
+    ) -> None:
+        """Load plugins and print [OK] or [KO] with what each registers; exit 1 on any KO."""
+        configure_logging("CRITICAL")
+        required = {
+            k for k, on in (("server", server), ("client", client), ("modifier", modifier)) if on
+        }
+        raise typer.Exit(1 if test_plugins(paths, required) else 0)
+
+    @app.command("check-plugin")
+    def check_plugin_command(
+        path: Annotated[Path, typer.Argument(help="A plugin wheel, file or folder.")],
+    ) -> None:
+        """Compare a plugin's requirements with this edition's distributions; exit 1 on conflicts."""
+        raise typer.Exit(1 if check_plugin(path, environment) else 0)
 
     return app
 

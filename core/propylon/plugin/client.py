@@ -1,0 +1,63 @@
+"""``plugin/http-client``: a plugin executor replaces the HTTP call to one backend."""
+
+from __future__ import annotations
+
+import logging
+
+from multidict import CIMultiDict, CIMultiDictProxy
+
+from propylon.config.model import BackendConfig
+from propylon.plugin.api import Executor, HTTPRequest, HTTPResponse
+from propylon.plugin.config import plugin_config, plugin_names
+from propylon.plugin.registry import PluginRegistry
+from propylon.proxy.factory import ClientFactory
+from propylon.proxy.types import Headers
+from propylon.transport.client import BackendResponse, HTTPExecutor
+
+NAMESPACE = "plugin/http-client"
+
+
+def decorate_client_factory(
+    next_factory: ClientFactory, registry: PluginRegistry, log: logging.Logger
+) -> ClientFactory:
+    def client_factory(backend: BackendConfig) -> HTTPExecutor:
+        default = next_factory(backend)
+        options = backend.extra_config.get(NAMESPACE)
+        if options is None:
+            return default
+        name = plugin_names(options, f"{backend.name} extra_config.{NAMESPACE}")[0]
+        factory = registry.client.get(name)
+        if factory is None:
+            log.error(
+                "%s: %s: no client handler named %r is registered: using HTTP",
+                NAMESPACE,
+                backend.name,
+                name,
+            )
+            return default
+        return _adapt(factory(plugin_config(options, name), _as_plugin_executor(default)))
+
+    return client_factory
+
+
+def _as_plugin_executor(execute: HTTPExecutor) -> Executor:
+    async def call(request: HTTPRequest) -> HTTPResponse:
+        resp = await execute(request.method, request.url, request.headers, request.body)
+        headers: Headers = {}
+        for key, value in resp.headers.items():
+            headers.setdefault(key, []).append(value)
+        return HTTPResponse(resp.status, headers, resp.body)
+
+    return call
+
+
+def _adapt(executor: Executor) -> HTTPExecutor:
+    async def execute(method: str, url: str, headers: Headers, body: bytes) -> BackendResponse:
+        resp = await executor(HTTPRequest(method, url, headers, body))
+        multi: CIMultiDict[str] = CIMultiDict()
+        for key, values in resp.headers.items():
+            for value in values if isinstance(values, list) else [values]:
+                multi.add(key, value)
+        return BackendResponse(resp.status, CIMultiDictProxy(multi), resp.body, url)
+
+    return execute

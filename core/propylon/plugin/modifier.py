@@ -1,0 +1,55 @@
+"""``plugin/req-resp-modifier``: plugin modifiers around an endpoint's or a backend's proxy."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from propylon.plugin.api import ResponseWrapper
+from propylon.plugin.config import plugin_config, plugin_names
+from propylon.plugin.registry import PluginRegistry
+from propylon.proxy.types import Proxy, Request, Response
+
+NAMESPACE = "plugin/req-resp-modifier"
+Modifier = Callable[[Any], Any]
+
+
+def new_modifier_middleware(
+    options: Any, where: str, registry: PluginRegistry, log: logging.Logger, next_proxy: Proxy
+) -> Proxy:
+    requests: list[Modifier] = []
+    responses: list[Modifier] = []
+    for name in plugin_names(options, f"{where}.{NAMESPACE}"):
+        config = plugin_config(options, name)
+        found = False
+        for table, chain in (
+            (registry.request_modifier, requests),
+            (registry.response_modifier, responses),
+        ):
+            if name in table:
+                chain.append(table[name](config))
+                found = True
+        if not found:
+            log.error("%s: %s: no modifier named %r is registered: skipped", where, NAMESPACE, name)
+    if not requests and not responses:
+        return next_proxy
+
+    async def modified(request: Request) -> Response:
+        for modify in requests:
+            request = await _apply(modify, request)
+        response = await next_proxy(request)
+        for modify in responses:
+            wrapper = await _apply(modify, ResponseWrapper(response))
+            response = wrapper.response
+        return response
+
+    return modified
+
+
+async def _apply(modify: Modifier, value: Any) -> Any:
+    result = modify(value)
+    if inspect.isawaitable(result):
+        result = await result
+    return value if result is None else result

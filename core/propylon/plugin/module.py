@@ -1,0 +1,83 @@
+"""Plugins as a built-in module of every gateway: the layers that run registered plugins."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from aiohttp import web
+
+from propylon.config.model import BackendConfig, EndpointConfig, ServiceConfig
+from propylon.context import Context
+from propylon.modules.contract import Module
+from propylon.plugin import client, modifier, server
+from propylon.plugin.loader import PluginReport, load_folder
+from propylon.plugin.registry import PluginRegistry
+from propylon.proxy.factory import BackendFactory, ClientFactory, ProxyFactory
+from propylon.proxy.types import Proxy
+
+
+def load_service_plugins(
+    service: ServiceConfig, log: logging.Logger
+) -> tuple[PluginRegistry, list[PluginReport]]:
+    """Loads the folder named by the service's ``plugin`` field, relative to the config file."""
+    registry = PluginRegistry()
+    if not service.plugin:
+        return registry, []
+    folder = Path(str(service.plugin.get("folder", "./plugins/")))
+    if not folder.is_absolute() and service.source and not folder.exists():
+        folder = Path(service.source).parent / folder
+    pattern = str(service.plugin.get("pattern", ".py"))
+    return registry, load_folder(folder, pattern, registry, log)
+
+
+def _client(next_factory: ClientFactory, ctx: Context) -> ClientFactory:
+    if not ctx.plugins.client:
+        return next_factory
+    return client.decorate_client_factory(next_factory, ctx.plugins, ctx.log)
+
+
+def _backend(next_factory: BackendFactory, ctx: Context) -> BackendFactory:
+    if not (ctx.plugins.request_modifier or ctx.plugins.response_modifier):
+        return next_factory
+
+    def backend_factory(backend: BackendConfig) -> Proxy:
+        proxy = next_factory(backend)
+        options = backend.extra_config.get(modifier.NAMESPACE)
+        if options is None:
+            return proxy
+        return modifier.new_modifier_middleware(options, backend.name, ctx.plugins, ctx.log, proxy)
+
+    return backend_factory
+
+
+def _proxy(next_factory: ProxyFactory, ctx: Context) -> ProxyFactory:
+    if not (ctx.plugins.request_modifier or ctx.plugins.response_modifier):
+        return next_factory
+
+    def proxy_factory(endpoint: EndpointConfig) -> Proxy:
+        proxy = next_factory(endpoint)
+        options = endpoint.extra_config.get(modifier.NAMESPACE)
+        if options is None:
+            return proxy
+        where = f"{endpoint.method} {endpoint.endpoint}"
+        return modifier.new_modifier_middleware(options, where, ctx.plugins, ctx.log, proxy)
+
+    return proxy_factory
+
+
+def _server(app: web.Application, ctx: Context) -> None:
+    options = ctx.service.extra_config.get(server.NAMESPACE)
+    if options is not None and ctx.plugins.server:
+        server.install_server_plugins(app, options, ctx.plugins, ctx.log)
+
+
+PLUGINS = Module(
+    name="plugins",
+    namespaces=(server.NAMESPACE, client.NAMESPACE, modifier.NAMESPACE),
+    description="Runs the plugins loaded from the service's plugin folder.",
+    client=_client,
+    backend=_backend,
+    proxy=_proxy,
+    server=_server,
+)
