@@ -133,8 +133,14 @@ def _import_path(path: Path) -> ModuleType:
         spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise PluginLoadError("cannot be imported as Python")
-    if path.is_dir() and name in sys.modules:
-        raise PluginLoadError(f"the package name {name!r} is already imported")
+    loaded = sys.modules.get(name)
+    if loaded is not None:
+        if (
+            Path(getattr(loaded, "__file__", "") or "").resolve()
+            == Path(spec.origin or "").resolve()
+        ):
+            return loaded  # the same plugin, loaded again (a second gateway in this process)
+        raise PluginLoadError(f"the package name {name!r} is already taken by another module")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
