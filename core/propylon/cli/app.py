@@ -95,6 +95,34 @@ def build_cli(
         for module in modules():
             typer.echo(f"  {module.name} {module.version or '(unknown version)'}")
 
+    @app.command()
+    def audit(
+        config: ConfigOption,
+        severity: Annotated[
+            str, typer.Option(help="Lowest severity shown: LOW, MEDIUM, HIGH, CRITICAL.")
+        ] = "LOW",
+        ignore: Annotated[list[str], typer.Option("--ignore", "-i", help="Rule ids to skip.")] = [],  # noqa: B006
+        fail_on: Annotated[
+            str, typer.Option(help="Exit 1 when a finding reaches this severity.")
+        ] = "",
+    ) -> None:
+        """Security recommendations for a configuration."""
+        from propylon.audit import audit as run_audit
+        from propylon.audit.rules import SEVERITIES
+
+        configure_logging("ERROR")
+        for value in (severity, fail_on):
+            if value and value.upper() not in SEVERITIES:
+                _fail(f"unknown severity {value!r}; use one of {', '.join(SEVERITIES)}")
+        findings = run_audit(_load_or_exit(config, modules()), severity.upper(), frozenset(ignore))
+        for finding in findings:
+            typer.echo(str(finding))
+        typer.echo(f"{len(findings)} recommendations")
+        if fail_on and any(
+            SEVERITIES.index(f.severity) >= SEVERITIES.index(fail_on.upper()) for f in findings
+        ):
+            raise typer.Exit(1)
+
     @app.command("test-plugin")
     def test_plugin(
         paths: Annotated[list[Path], typer.Argument(help="Plugin files, folders or wheels.")],
