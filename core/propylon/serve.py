@@ -18,6 +18,8 @@ from collections.abc import Callable
 from aiohttp import web
 
 log = logging.getLogger("propylon")
+# How long an idle keep-alive connection is kept when the service sets no idle_timeout.
+DEFAULT_IDLE_TIMEOUT = 75.0
 
 
 class PortInUse(OSError):
@@ -43,7 +45,9 @@ def check_port(host: str, port: int) -> None:
             raise PortInUse(f"cannot listen on {host or '*'}:{port}: {exc.strerror}") from None
 
 
-def run_worker(make_app: Callable[[], web.Application], host: str, port: int, reuse: bool) -> None:
+def run_worker(
+    make_app: Callable[[], web.Application], host: str, port: int, reuse: bool, idle_timeout: float
+) -> None:
     loop = new_event_loop()
     asyncio.set_event_loop(loop)
     app = make_app()
@@ -57,14 +61,21 @@ def run_worker(make_app: Callable[[], web.Application], host: str, port: int, re
         loop=loop,
         shutdown_timeout=5.0,
         handler_cancellation=True,
+        keepalive_timeout=idle_timeout or DEFAULT_IDLE_TIMEOUT,
     )
 
 
-def serve(make_app: Callable[[], web.Application], host: str, port: int, workers: int) -> int:
+def serve(
+    make_app: Callable[[], web.Application],
+    host: str,
+    port: int,
+    workers: int,
+    idle_timeout: float = 0.0,
+) -> int:
     """Runs ``workers`` processes (1: this one); returns the exit status."""
     check_port(host, port)
     if workers <= 1:
-        run_worker(make_app, host, port, reuse=False)
+        run_worker(make_app, host, port, False, idle_timeout)
         return 0
     children: list[int] = []
     for _ in range(workers):
@@ -72,7 +83,7 @@ def serve(make_app: Callable[[], web.Application], host: str, port: int, workers
         if pid == 0:
             code = 0
             try:
-                run_worker(make_app, host, port, reuse=True)
+                run_worker(make_app, host, port, True, idle_timeout)
             except BaseException as exc:  # the child must never return into the parent's code
                 log.error("worker %d stopped: %s", os.getpid(), exc)
                 code = 1

@@ -74,6 +74,7 @@ def build_cli(
                 service.listen_ip,
                 service.port,
                 count,
+                service.idle_timeout,
             )
         except PortInUse as exc:
             _fail(str(exc))
