@@ -7,6 +7,7 @@ import logging
 from propylon.config.errors import ConfigError
 from propylon.config.fields import Fields
 from propylon.config.model import BackendConfig, EndpointConfig, ServiceConfig
+from propylon.config.namespaces import check_core_namespaces
 from propylon.config.params import JWT_PREFIX, SEQUENTIAL_PARAM, param_key, placeholders
 
 log = logging.getLogger("propylon.config")
@@ -18,7 +19,7 @@ DEFAULT_TIMEOUT = 2.0
 
 def parse_service(raw: object, *, decoders: set[str], renderers: set[str]) -> ServiceConfig:
     f = Fields(raw, "")
-    version = f.integer("version", 0)
+    version = f.integer("version")
     if version != 3:
         raise f.error("version", f"unsupported version {version}: this gateway reads version 3")
     service = ServiceConfig(
@@ -42,6 +43,7 @@ def parse_service(raw: object, *, decoders: set[str], renderers: set[str]) -> Se
         disable_rest=f.boolean("disable_rest"),
         sequential_start=f.boolean("sequential_start"),
     )
+    check_core_namespaces(f, service.extra_config, ("router",))
     if service.port > 65535:
         raise f.error("port", f"must be a TCP port (0-65535), got {service.port}")
     _check_encoding(f, "output_encoding", service.output_encoding, renderers)
@@ -102,6 +104,7 @@ def _endpoint(
     )
     if endpoint.timeout == 0:
         endpoint.timeout = service.timeout or DEFAULT_TIMEOUT
+    check_core_namespaces(f, endpoint.extra_config, ("proxy",))
     _check_encoding(f, "output_encoding", endpoint.output_encoding, renderers)
     endpoint.backend = f.items(
         "backend", lambda raw, w: _backend(raw, w, service, endpoint, decoders), required=True
@@ -156,6 +159,7 @@ def _backend(
     )
     if backend.method not in METHODS:
         raise f.error("method", f"unknown HTTP method {backend.method!r}")
+    check_core_namespaces(f, backend.extra_config, ("proxy", "backend/http"))
     if backend.sd != "static":
         raise f.error("sd", f"service discovery {backend.sd!r} is not available; use 'static'")
     _check_encoding(f, "encoding", backend.encoding, decoders)
