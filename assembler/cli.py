@@ -1,0 +1,58 @@
+"""The ``assemble`` command: lock, build, check, new, outdated, upgrade, diff."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from assembler.errors import AssembleError
+
+app = typer.Typer(
+    name="assemble",
+    help="Assemble custom Propylon gateway editions from a manifest: lock, build, image.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True, highlight=False)
+ManifestArg = Annotated[Path, typer.Argument(help="The edition's manifest.toml.")]
+
+
+@app.command("lock")
+def lock_command(manifest: ManifestArg) -> None:
+    """Resolve the manifest into a hash-pinned PEP 751 pylock.toml beside it."""
+    from assembler.lock import lock
+    from assembler.manifest import load_manifest
+
+    path = lock(load_manifest(manifest))
+    console.print(f"[green]\u2713[/] wrote {path}")
+
+
+@app.command("build")
+def build_command(
+    manifest: ManifestArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("dist"),
+    locked: Annotated[
+        bool, typer.Option("--locked", help="Fail if the manifest changed since the lock.")
+    ] = False,
+    no_image: Annotated[bool, typer.Option("--no-image", help="Skip the OCI image.")] = False,
+) -> None:
+    """Build the edition: wheel, sdist, wheelhouse, Dockerfile, OCI image, SBOM, report."""
+    from assembler.build import Options, build
+
+    build(manifest, Options(out=out, locked=locked, image=not no_image), console)
+
+
+def main() -> None:
+    try:
+        app()
+    except AssembleError as exc:
+        console.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        console.print("[red]interrupted[/]: the previous output is unchanged")
+        sys.exit(130)

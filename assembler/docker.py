@@ -1,0 +1,39 @@
+"""The Dockerfile and build context, for users who build images with docker, podman or buildah."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from assembler.manifest import Manifest
+from assembler.oci.image import CONFIG_PATH, prefix_of
+from assembler.templates import render
+
+DEFAULT_BASE = "localhost/debian-python:bookworm"
+
+
+def write_context(manifest: Manifest, wheelhouse: Path, out: Path) -> Path:
+    """``out``: Dockerfile, .dockerignore, wheelhouse/ and the gateway config, if any."""
+    out.mkdir(parents=True)
+    shutil.copytree(wheelhouse, out / "wheelhouse")
+    config = None
+    if manifest.image.config is not None:
+        config = "gateway.json"
+        shutil.copyfile(manifest.image.config, out / config)
+    base = manifest.image.base
+    ref = (
+        base
+        if base and ":" in base and not base.startswith(("rootfs:", "oci-archive:"))
+        else DEFAULT_BASE
+    )
+    context = {
+        "edition": manifest.edition,
+        "image": manifest.image,
+        "base": ref,
+        "prefix": "/" + prefix_of(manifest),
+        "config": config,
+        "config_path": CONFIG_PATH,
+    }
+    (out / "Dockerfile").write_text(render("image/Dockerfile.j2", **context), encoding="utf-8")
+    (out / ".dockerignore").write_text("*\n!wheelhouse\n!gateway.json\n", encoding="utf-8")
+    return out / "Dockerfile"

@@ -1,0 +1,224 @@
+"""``assemble lock``: resolves the manifest with uv into a PEP 751 ``pylock.toml``.
+
+The core is resolved alone first and pinned, so a module can never drag the core to another
+version; when the full resolution fails, each module is tried alone against the pinned core
+to name the one that caused the conflict.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomlkit
+from packaging.specifiers import SpecifierSet
+
+from assembler import __version__
+from assembler.errors import AssembleError
+from assembler.manifest import CORE_DISTRIBUTION, Manifest, ModuleSpec
+from assembler.sources import LocalProject, local_projects, read_project
+from assembler.uvtool import run_uv, uv_reason
+
+HEADER = "Written by `assemble lock` from {manifest}: do not edit, run `assemble lock` again.\n"
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """One requirement line for uv, and what in the manifest asked for it."""
+
+    requirement: str
+    module: ModuleSpec | None
+    distribution: str
+
+
+def _relative(path: Path, root: Path) -> str:
+    rel = os.path.relpath(path, root)
+    return rel if rel.startswith(".") else f"./{rel}"
+
+
+def target_args(manifest: Manifest) -> list[str]:
+    args = ["--python-version", manifest.edition.python]
+    args += ["--python-platform", manifest.edition.platform]
+    src = manifest.sources
+    if src.index_url:
+        args += ["--default-index", src.index_url]
+    for url in src.extra_index_urls:
+        args += ["--index", url]
+    for link in src.find_links:
+        args += ["--find-links", link]
+    return args
+
+
+class Resolver:
+    def __init__(self, manifest: Manifest) -> None:
+        self.manifest = manifest
+        self.local: dict[str, LocalProject] = local_projects(manifest.sources.local)
+
+    def compile(
+        self, lines: list[str], constraints: list[str] | None = None, extra: list[str] | None = None
+    ) -> tuple[bool, str]:
+        """(ok, pylock text or uv's reason)."""
+        args = ["pip", "compile", "-", "--format", "pylock.toml", "--no-header", "--quiet"]
+        args += extra or []
+        args += target_args(self.manifest)
+        with tempfile.TemporaryDirectory(prefix="assemble-") as tmp:
+            if constraints:
+                path = Path(tmp) / "constraints.txt"
+                path.write_text("\n".join(constraints) + "\n")
+                args += ["--constraints", str(path)]
+            result = run_uv(args, cwd=self.manifest.root, stdin="\n".join(lines) + "\n")
+        if result.returncode != 0:
+            return False, uv_reason(result.stderr)
+        return True, result.stdout
+
+    def from_local(self, dist: str, spec: str, *key: str) -> str | None:
+        project = self.local.get(dist)
+        if project is None:
+            return None
+        if spec and not SpecifierSet(spec).contains(project.version, prereleases=True):
+            raise self.manifest.error(
+                f"{dist} {project.version} in {project.path} does not satisfy {spec!r}", *key
+            )
+        return f"{dist} @ {_relative(project.path, self.manifest.root)}"
+
+    def core(self) -> tuple[Wanted, str]:
+        """The core requirement and its pinned version."""
+        core = self.manifest.core
+        if core.path is not None:
+            project = read_project(core.path)
+            line = f"{CORE_DISTRIBUTION} @ {_relative(core.path, self.manifest.root)}"
+            return Wanted(line, None, CORE_DISTRIBUTION), project.version
+        local = self.from_local(CORE_DISTRIBUTION, core.version, "core", "version")
+        if local is not None:
+            version = self.local[CORE_DISTRIBUTION].version
+            return Wanted(local, None, CORE_DISTRIBUTION), version
+        line = f"{CORE_DISTRIBUTION}{core.version}"
+        ok, out = self.compile([line], extra=["--no-deps"])
+        if not ok:
+            raise self.manifest.error(f"no propylon-core matches: {out}", "core", "version")
+        versions = {p["name"]: p.get("version") for p in tomllib.loads(out)["packages"]}
+        return Wanted(line, None, CORE_DISTRIBUTION), versions[CORE_DISTRIBUTION]
+
+    def module(self, module: ModuleSpec) -> Wanted:
+        root = self.manifest.root
+        key = ("modules", module.name)
+        if module.kind == "index":
+            local = self.from_local(module.distribution, module.version, *key)
+            line = local or f"{module.distribution}{module.version}"
+            return Wanted(line, module, module.distribution)
+        if module.kind == "path":
+            assert module.path is not None
+            dist = read_project(module.path).name
+            return Wanted(f"{dist} @ {_relative(module.path, root)}", module, dist)
+        if module.kind == "wheel":
+            assert module.path is not None
+            dist = module.distribution
+            return Wanted(f"{dist} @ {_relative(module.path, root)}", module, dist)
+        url = f"git+{module.git}@{module.rev}"
+        line = f"{module.distribution} @ {url}" if module.distribution else url
+        return Wanted(line, module, module.distribution)
+
+    def resolve(self) -> str:
+        core, core_version = self.core()
+        wanted = [self.module(m) for m in self.manifest.modules]
+        pin = [f"{CORE_DISTRIBUTION}=={core_version}"]
+        lines = [core.requirement] + [w.requirement for w in wanted]
+        ok, out = self.compile(lines, pin)
+        if ok:
+            return self.finish(out, core_version, wanted)
+        for w in wanted:
+            alone_ok, reason = self.compile([core.requirement, w.requirement], pin)
+            if not alone_ok:
+                assert w.module is not None
+                raise self.manifest.error(
+                    f"module {w.module.name} ({w.requirement}) cannot be installed with "
+                    f"propylon-core {core_version}: {reason}",
+                    "modules",
+                    w.module.name,
+                )
+        raise self.manifest.error(f"the modules conflict with each other: {out}", "modules")
+
+    def finish(self, out: str, core_version: str, wanted: list[Wanted]) -> str:
+        doc = tomlkit.parse(out)
+        names = {p["name"] for p in doc["packages"]}
+        for w in wanted:
+            if not w.distribution:  # a git module named by its url: find it in the lock
+                w = _name_vcs(doc, w)
+            if w.distribution not in names:
+                assert w.module is not None
+                raise self.manifest.error(
+                    f"{w.distribution} is missing from the resolution", "modules", w.module.name
+                )
+        tool = tomlkit.table()
+        tool["assembler"] = f"propylon-assembler {__version__}"
+        tool["manifest-digest"] = self.manifest.resolution_digest()
+        tool["python"] = self.manifest.edition.python
+        tool["platform"] = self.manifest.edition.platform
+        tool["core"] = core_version
+        modules = tomlkit.table()
+        for w in wanted:
+            assert w.module is not None
+            modules[w.module.name] = w.distribution
+        tool["modules"] = modules
+        local = tomlkit.table()
+        for package in doc["packages"]:
+            if "directory" in package:
+                project = read_project(
+                    (self.manifest.root / package["directory"]["path"]).resolve()
+                )
+                local[package["name"]] = project.version
+        tool["local-versions"] = local
+        doc.setdefault("tool", tomlkit.table())["propylon"] = tool
+        header = HEADER.format(manifest=self.manifest.path.name)
+        return "".join(f"# {ln}\n" for ln in header.splitlines()) + tomlkit.dumps(doc)
+
+
+def _name_vcs(doc: tomlkit.TOMLDocument, wanted: Wanted) -> Wanted:
+    assert wanted.module is not None
+    for package in doc["packages"]:
+        vcs = package.get("vcs")
+        if vcs and wanted.module.git in str(vcs.get("url", "")):
+            return Wanted(wanted.requirement, wanted.module, package["name"])
+    return wanted
+
+
+def write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def lock(manifest: Manifest) -> Path:
+    text = Resolver(manifest).resolve()
+    write_atomically(manifest.lock_path, text)
+    return manifest.lock_path
+
+
+def lock_is_current(manifest: Manifest) -> bool:
+    path = manifest.lock_path
+    if not path.is_file():
+        return False
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError:
+        return False
+    digest = data.get("tool", {}).get("propylon", {}).get("manifest-digest")
+    return digest == manifest.resolution_digest()
+
+
+def require_current(manifest: Manifest) -> None:
+    """``--locked``: the lock must exist and match the manifest."""
+    if not manifest.lock_path.is_file():
+        raise AssembleError(
+            f"--locked: no lock beside the manifest (run `assemble lock {manifest.path.name}`)",
+            file=manifest.lock_path,
+        )
+    if not lock_is_current(manifest):
+        raise AssembleError(
+            f"--locked: {manifest.path.name} changed since the lock was written "
+            f"(run `assemble lock {manifest.path.name}`)",
+            file=manifest.lock_path,
+        )

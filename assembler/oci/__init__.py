@@ -1,0 +1,1 @@
+"""A daemonless OCI image writer: deterministic layers and an archive podman/docker load."""

@@ -1,0 +1,111 @@
+"""The base image: a root filesystem tar (``rootfs:PATH``) or an OCI archive (``oci-archive:PATH``).
+
+A rootfs tar becomes one gzip layer, compressed once and cached by its content, so later
+builds reuse the blob without compressing 200 MB again.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import tarfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assembler.cache import cache_dir
+from assembler.errors import AssembleError
+from assembler.hashing import sha256_file
+from assembler.oci.blob import LAYER_GZIP, Blob
+
+
+@dataclass(frozen=True)
+class Base:
+    reference: str
+    layers: tuple[Blob, ...]
+    env: tuple[str, ...] = ()
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+def resolve_base_path(reference: str, root: Path) -> tuple[str, Path]:
+    kind, sep, raw = reference.partition(":")
+    if not sep or kind not in ("rootfs", "oci-archive"):
+        raise AssembleError(
+            f"[image] base {reference!r}: expected rootfs:PATH (a root filesystem tar) or "
+            "oci-archive:PATH (no registry is used)"
+        )
+    path = (root / os.path.expanduser(os.path.expandvars(raw))).resolve()
+    if not path.is_file():
+        raise AssembleError(
+            f"[image] base {reference!r}: {path} not found (bash scripts/containers.sh builds "
+            "one, or use --no-image)"
+        )
+    return kind, path
+
+
+def load_base(reference: str, root: Path) -> Base:
+    kind, path = resolve_base_path(reference, root)
+    if kind == "rootfs":
+        return Base(reference, (_rootfs_layer(path),), env=("LANG=C.UTF-8",))
+    return _oci_archive(reference, path)
+
+
+def _rootfs_layer(path: Path) -> Blob:
+    diff_hex = sha256_file(path)
+    cached = cache_dir("layers") / f"{diff_hex}.tar.gz"
+    if not cached.exists():
+        part = cached.with_name(f".{cached.name}.{os.getpid()}")
+        with (
+            path.open("rb") as src,
+            part.open("wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as gz,
+        ):
+            shutil.copyfileobj(src, gz, 1 << 20)
+        os.replace(part, cached)
+    return Blob(
+        digest="sha256:" + sha256_file(cached),
+        size=cached.stat().st_size,
+        media_type=LAYER_GZIP,
+        path=cached,
+        diff_id="sha256:" + diff_hex,
+    )
+
+
+def _oci_archive(reference: str, path: Path) -> Base:
+    """Layers of the first image in an OCI archive, extracted once into the cache."""
+    with tarfile.open(path) as tar:
+
+        def read_json(name: str) -> dict[str, Any]:
+            member = tar.extractfile(name.removeprefix("./"))
+            if member is None:
+                raise AssembleError(f"[image] base: {name} missing in {path}")
+            return json.load(member)
+
+        index = read_json("index.json")
+        manifest = read_json(_blob_name(index["manifests"][0]["digest"]))
+        config = read_json(_blob_name(manifest["config"]["digest"]))
+        diff_ids = config.get("rootfs", {}).get("diff_ids", [])
+        layers = []
+        for i, desc in enumerate(manifest["layers"]):
+            digest = desc["digest"]
+            cached = cache_dir("layers") / (digest.replace("sha256:", "") + ".blob")
+            if not cached.exists():
+                member = tar.extractfile(_blob_name(digest))
+                if member is None:
+                    raise AssembleError(f"[image] base: layer {digest} missing in {path}")
+                with cached.open("wb") as out:
+                    shutil.copyfileobj(member, out, 1 << 20)
+            if "sha256:" + sha256_file(cached) != digest:
+                raise AssembleError(f"[image] base: layer {digest} of {path} is corrupt")
+            layers.append(
+                Blob(digest, desc["size"], desc["mediaType"], path=cached, diff_id=diff_ids[i])
+            )
+    env = tuple(config.get("config", {}).get("Env", []))
+    return Base(reference, tuple(layers), env=env, config=config)
+
+
+def _blob_name(digest: str) -> str:
+    algorithm, _, hexdigest = digest.partition(":")
+    return f"blobs/{algorithm}/{hexdigest}"

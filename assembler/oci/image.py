@@ -1,0 +1,119 @@
+"""Composes the edition's image: base -> locked dependencies -> edition, and its config."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from assembler.cache import cache_dir
+from assembler.manifest import Manifest
+from assembler.oci.archive import write_archive
+from assembler.oci.base import load_base
+from assembler.oci.blob import LAYER_GZIP, Blob
+from assembler.oci.install import add_venv, install_wheel
+from assembler.oci.layer import Layer, compress, sha256
+
+CONFIG_PATH = "/etc/propylon/gateway.json"
+
+
+@dataclass(frozen=True)
+class ImageResult:
+    path: Path
+    digest: str
+    layers: tuple[Blob, ...]
+    tags: tuple[str, ...]
+
+
+def _gzip_layer(layer: Layer) -> Blob:
+    """Compresses once per content: the same layer is reused from the cache next time."""
+    raw = layer.tar()
+    diff_id = sha256(raw)
+    cached = cache_dir("layers") / (diff_id.removeprefix("sha256:") + ".tar.gz")
+    if not cached.exists():
+        part = cached.with_name(f".{cached.name}.{os.getpid()}")
+        part.write_bytes(compress(raw))
+        os.replace(part, cached)
+    data = cached.read_bytes()
+    return Blob(sha256(data), len(data), LAYER_GZIP, data=data, diff_id=diff_id)
+
+
+def prefix_of(manifest: Manifest) -> str:
+    return f"opt/{manifest.edition.name}"
+
+
+def labels(manifest: Manifest, created: str, lock_sha256: str) -> dict[str, str]:
+    edition = manifest.edition
+    base = {
+        "org.opencontainers.image.title": edition.name,
+        "org.opencontainers.image.version": edition.version,
+        "org.opencontainers.image.description": edition.description,
+        "org.opencontainers.image.created": created,
+        "org.opencontainers.image.base.name": manifest.image.base,
+        "io.propylon.lock.sha256": lock_sha256,
+    }
+    return {**base, **manifest.image.labels}
+
+
+def build_image(
+    manifest: Manifest,
+    *,
+    dependencies: list[Path],
+    edition_wheel: Path,
+    out: Path,
+    epoch: int,
+    lock_sha256: str,
+) -> ImageResult:
+    edition, image = manifest.edition, manifest.image
+    base = load_base(image.base, manifest.root)
+    prefix = prefix_of(manifest)
+
+    deps = Layer(epoch)
+    add_venv(deps, prefix, edition.python)
+    for wheel in sorted(dependencies):
+        install_wheel(deps, wheel, prefix, edition.python)
+    top = Layer(epoch)
+    install_wheel(top, edition_wheel, prefix, edition.python)
+    if image.config is not None:
+        top.add_file(CONFIG_PATH, image.config.read_bytes())
+    layers = [*base.layers, _gzip_layer(deps), _gzip_layer(top)]
+
+    created = datetime.datetime.fromtimestamp(epoch, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    env = [e for e in base.env if not e.startswith(("PATH=", "VIRTUAL_ENV="))]
+    path = f"/{prefix}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    all_labels = labels(manifest, created, lock_sha256)
+    history = [{"created": created, "created_by": f"base {image.base}"}] * len(base.layers)
+    history += [
+        {"created": created, "created_by": "assemble: locked dependencies"},
+        {"created": created, "created_by": f"assemble: {edition.name} {edition.version}"},
+    ]
+    config = {
+        "created": created,
+        "architecture": _arch(edition.platform),
+        "os": "linux",
+        "config": {
+            "Env": [f"PATH={path}", f"VIRTUAL_ENV=/{prefix}", "PYTHONUNBUFFERED=1", *env],
+            "Entrypoint": [f"/{prefix}/bin/{edition.command}"],
+            "Cmd": ["run", "-c", CONFIG_PATH],
+            "ExposedPorts": {f"{image.port}/tcp": {}},
+            "Labels": all_labels,
+            "WorkingDir": "/",
+        },
+        "rootfs": {"type": "layers", "diff_ids": [layer.diff_id for layer in layers]},
+        "history": history,
+    }
+    annotations = {k: v for k, v in all_labels.items() if k.startswith("org.opencontainers.")}
+    digest = write_archive(
+        out,
+        config=config,
+        layers=layers,
+        tags=list(image.tags),
+        annotations=annotations,
+        mtime=epoch,
+    )
+    return ImageResult(out, digest, tuple(layers), image.tags)
+
+
+def _arch(platform: str) -> str:
+    return {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.split("-")[0], "amd64")

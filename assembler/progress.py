@@ -1,0 +1,38 @@
+"""Rich progress for the build's steps, and the durations the report records."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+
+from rich.console import Console
+
+
+class Steps:
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.durations: dict[str, float] = {}
+        self.notes: dict[str, str] = {}
+        self.started = time.perf_counter()
+
+    @contextlib.contextmanager
+    def step(self, key: str, title: str) -> Iterator[Steps]:
+        start = time.perf_counter()
+        with self.console.status(f"{title}...", spinner="dots"):
+            try:
+                yield self
+            except BaseException:
+                self.console.print(f"[red]x[/] {title}")
+                raise
+        elapsed = time.perf_counter() - start
+        self.durations[key] = round(elapsed, 3)
+        note = self.notes.get(key, "")
+        self.console.print(f"[green]\u2713[/] {title} [dim]{elapsed:.1f}s[/] {note}".rstrip())
+
+    def note(self, key: str, text: str) -> None:
+        self.notes[key] = text
+
+    @property
+    def total(self) -> float:
+        return round(time.perf_counter() - self.started, 3)

@@ -1,0 +1,65 @@
+"""The build report: inputs, versions, hashes, digests and how long each step took."""
+
+from __future__ import annotations
+
+import json
+import platform
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from assembler import __version__
+from assembler.hashing import sha256_file
+from assembler.uvtool import uv_version
+
+
+def _version_of(dist: str) -> str:
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return ""
+
+
+def tools() -> dict[str, str]:
+    return {
+        "propylon-assembler": __version__,
+        "python": platform.python_version(),
+        "uv": uv_version(),
+        "poetry-core": _version_of("poetry-core"),
+    }
+
+
+def artifacts(out: Path, staged: Path) -> list[dict[str, Any]]:
+    """Every file of the output but the wheelhouse copies, by its final path."""
+    found = []
+    for path in sorted(staged.rglob("*")):
+        rel = path.relative_to(staged)
+        if path.is_file() and rel.parts[0] not in ("project", "docker"):
+            found.append(
+                {"path": str(rel), "size": path.stat().st_size, "sha256": sha256_file(path)}
+            )
+    return found
+
+
+def write_report(path: Path, report: dict[str, Any]) -> None:
+    path.write_text(json.dumps(report, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def summary(console: Console, report: dict[str, Any]) -> None:
+    table = Table(title=f"{report['edition']} {report['version']}", title_justify="left")
+    table.add_column("output")
+    table.add_column("detail")
+    table.add_row("out", report["out"])
+    table.add_row("wheel", report["wheel"])
+    table.add_row("sdist", report["sdist"])
+    table.add_row("wheelhouse", f"{len(report['wheelhouse'])} wheels, hash-checked")
+    for module in report["modules"]:
+        table.add_row(f"module {module['name']}", f"{module['distribution']} {module['version']}")
+    if report.get("image"):
+        table.add_row("image", f"{report['image']['archive']} {report['image']['digest'][:19]}...")
+    table.add_row("durations", ", ".join(f"{k} {v:.1f}s" for k, v in report["durations"].items()))
+    table.add_row("total", f"{report['total_seconds']:.1f}s")
+    console.print(table)

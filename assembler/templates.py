@@ -1,0 +1,33 @@
+"""Finds the templates (shipped beside the package in the wheel) and renders generated files."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from assembler.errors import AssembleError
+
+
+def templates_root() -> Path:
+    """``templates/`` next to the ``assembler`` package: the repository or site-packages."""
+    root = Path(__file__).resolve().parent.parent / "templates"
+    if not (root / "files").is_dir():
+        raise AssembleError(f"the assembler's templates are missing (looked in {root})")
+    return root
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_root() / "files")),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def render(name: str, **context: Any) -> str:
+    return environment().get_template(name).render(**context)
