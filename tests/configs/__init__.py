@@ -1,0 +1,1 @@
+"""Tests of configuration checking: invalid files rejected, valid examples accepted."""
