@@ -47,6 +47,14 @@ def build_command(
     build(manifest, Options(out=out, locked=locked, image=not no_image), console)
 
 
+@app.command("check")
+def check_command(manifest: ManifestArg) -> None:
+    """Check the manifest, that the lock is current, and every module against the core."""
+    from assembler.check import check
+
+    check(str(manifest), console)
+
+
 def main() -> None:
     try:
         app()
