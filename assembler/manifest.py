@@ -312,7 +312,10 @@ class _Parser:
             if path.suffix != ".whl":
                 raise self.fail(f"{raw!r} is not a .whl file", *where, "wheel")
             return ModuleSpec(
-                name, "wheel", path=path, distribution=dist or path.name.split("-")[0]
+                name,
+                "wheel",
+                path=path,
+                distribution=dist or canonicalize_name(path.name.split("-")[0]),
             )
         url = self.string(value, "git", *where)
         rev = self.string(value, "rev", *where, default="")

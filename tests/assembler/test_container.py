@@ -1,0 +1,114 @@
+"""The ACME image in podman: the OCI archive written by the assembler, and the generated
+Dockerfile built by podman, each serving a request through the company module."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.assembler.backend import orders_app
+from tests.assembler.conftest import Built, container_env, prepare_containers
+from tests.assembler.edition_process import audited_config
+from tests.conftest import Servers, free_port, get
+
+pytestmark = [pytest.mark.container, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def podman() -> dict[str, str]:
+    reason = prepare_containers()
+    if reason is not None:
+        pytest.skip(reason)
+    return {**os.environ, **container_env()}
+
+
+def run(env: dict[str, str], *args: str | Path, timeout: float = 300) -> str:
+    result = subprocess.run(
+        ["podman", *map(str, args)], capture_output=True, text=True, env=env, timeout=timeout
+    )
+    assert result.returncode == 0, f"podman {' '.join(map(str, args))}: {result.stderr}"
+    return result.stdout
+
+
+@contextlib.contextmanager
+def container(env: dict[str, str], image: str, config: dict, folder: Path) -> Iterator[str]:
+    path = folder / "gateway.json"
+    path.write_text(json.dumps(config))
+    name = f"assemble-test-{uuid.uuid4().hex[:8]}"
+    run(
+        env,
+        "run",
+        "-d",
+        "--init",
+        "--network",
+        "host",
+        "--name",
+        name,
+        "-e",
+        "PROPYLON_WORKERS=1",
+        "-v",
+        f"{path}:/etc/propylon/gateway.json:ro",
+        image,
+    )
+    url = f"http://127.0.0.1:{config['port']}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(OSError):
+                if get(url + "/__health", timeout=1).status == 200:
+                    break
+            if time.monotonic() > deadline:
+                logs = subprocess.run(
+                    ["podman", "logs", name], capture_output=True, text=True, env=env
+                )
+                raise AssertionError(f"container not ready: {logs.stdout}{logs.stderr}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        subprocess.run(["podman", "rm", "-f", "-t0", name], capture_output=True, env=env)
+
+
+def serve_through_audit(env: dict[str, str], image: str, servers: Servers, folder: Path) -> None:
+    backend = servers.start(orders_app())
+    with container(env, image, audited_config(backend, free_port()), folder) as url:
+        reply = get(url + "/orders/42", headers={"Origin": "https://acme.example"})
+    assert reply.status == 200
+    assert reply.json() == {"id": "42", "item": "anvil"}
+    assert reply.headers["X-Acme-Audit"] == "orders"
+    assert reply.headers["Access-Control-Allow-Origin"] == "https://acme.example"
+
+
+def test_oci_archive_loads_runs_and_serves(
+    podman: dict[str, str], acme_build: Built, servers: Servers, tmp_path: Path
+) -> None:
+    assert acme_build.image is not None
+    loaded = run(podman, "load", "-q", "-i", acme_build.image)
+    assert "localhost/acme/gateway:1.4.0" in loaded
+    inspect = json.loads(run(podman, "image", "inspect", "localhost/acme/gateway:1.4.0"))[0]
+    assert inspect["Digest"] == acme_build.report["image"]["digest"]
+    config = inspect["Config"]
+    assert config["Entrypoint"] == ["/opt/acme-gateway/bin/acme-gateway"]
+    assert "8080/tcp" in config["ExposedPorts"]
+    assert config["Labels"]["org.opencontainers.image.version"] == "1.4.0"
+    assert config["Labels"]["org.opencontainers.image.vendor"] == "ACME"
+    version = run(podman, "run", "--rm", "localhost/acme/gateway:1.4.0", "version")
+    assert "acme-audit 0.3.0" in version and "propylon-core 0.1.0" in version
+    serve_through_audit(podman, "localhost/acme/gateway:1.4.0", servers, tmp_path)
+
+
+def test_generated_dockerfile_builds_and_serves(
+    podman: dict[str, str], acme_build: Built, servers: Servers, tmp_path: Path
+) -> None:
+    tag = "localhost/acme/gateway-dockerfile:test"
+    run(podman, "build", "-q", "-t", tag, acme_build.out / "docker", timeout=600)
+    version = run(podman, "run", "--rm", tag, "version")
+    assert "cors 0.1.0" in version
+    serve_through_audit(podman, tag, servers, tmp_path)

@@ -1,0 +1,126 @@
+"""A build refuses tampered inputs, and never leaves a half-written output behind."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from assembler.hashing import sha256_file
+from tests.assembler.conftest import assemble, build, make_module, write_manifest
+from tests.conftest import PYTHON
+
+
+def output_state(out: Path) -> dict[str, str]:
+    return {str(p.relative_to(out)): sha256_file(p) for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def vendored(tmp_path: Path) -> Path:
+    """A manifest with a module given as a wheel file, locked and built once into out/."""
+    module = make_module(tmp_path / "src", "greeter-vendored")
+    vendor = tmp_path / "vendor"
+    vendor.mkdir()
+    subprocess.run(
+        ["uv", "build", "--wheel", "-q", "--out-dir", vendor, module],
+        check=True,
+        env={**os.environ, "PATH": f"{Path(PYTHON).parent}:{os.environ['PATH']}"},
+    )
+    wheel = next(vendor.glob("*.whl"))
+    manifest = write_manifest(
+        tmp_path, f'[modules]\ngreeter = {{ wheel = "./vendor/{wheel.name}" }}\n'
+    )
+    assemble("lock", manifest)
+    build(manifest, tmp_path / "out", "--no-image")
+    return manifest
+
+
+def test_tampered_wheel_is_refused(vendored: Path) -> None:
+    out = vendored.parent / "out"
+    before = output_state(out)
+    wheel = next((vendored.parent / "vendor").glob("*.whl"))
+    with wheel.open("ab") as f:
+        f.write(b"\0")
+    result = assemble("build", vendored, "--no-image", "--out", out, check=False)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"error: {vendored.parent / 'pylock.toml'}: greeter-vendored: ")
+    assert "the file was changed; refusing to build" in last
+    assert output_state(out) == before
+
+
+def test_tampered_cached_download_is_refused(vendored: Path, tmp_path: Path) -> None:
+    """The download cache feeds the wheelhouse: a changed file there stops the build."""
+    cache = tmp_path / "cache"
+    real = Path(os.environ.get("PROPYLON_CACHE", Path.home() / ".cache" / "propylon")) / "files"
+    shutil.copytree(real, cache / "files")
+    env = {"PROPYLON_CACHE": str(cache)}
+    build(vendored, tmp_path / "fresh", "--no-image", env=env)
+    victim = next(p for p in (cache / "files").rglob("idna-*.whl"))
+    victim.write_bytes(victim.read_bytes() + b"tampered")
+    result = assemble(
+        "build", vendored, "--no-image", "--out", tmp_path / "fresh", env=env, check=False
+    )
+    assert result.returncode == 1
+    assert "idna" in result.stderr and "does not match the lock" in result.stderr
+    assert "refusing to build" in result.stderr
+
+
+def test_failed_build_leaves_previous_output(vendored: Path) -> None:
+    """A module without an entry point fails after the wheelhouse: out/ is untouched."""
+    out = vendored.parent / "out"
+    before = output_state(out)
+    broken = make_module(vendored.parent / "src", "not-a-module")
+    pyproject = broken / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace('[project.entry-points."propylon.modules"]\n', "")
+    )
+    pyproject.write_text(pyproject.read_text().replace('greeter = "propylon_greeter:module"\n', ""))
+    with vendored.open("a") as f:
+        f.write(f'broken = {{ path = "{broken}" }}\n')
+    result = assemble("build", vendored, "--no-image", "--out", out, check=False)
+    assert result.returncode == 1
+    assert "modules.broken: not-a-module 0.2.0 is not a Propylon module" in result.stderr
+    assert output_state(out) == before
+    assert not list(out.parent.glob(".out.staging-*"))
+
+
+def test_killed_build_leaves_previous_output(vendored: Path) -> None:
+    out = vendored.parent / "out"
+    before = output_state(out)
+    (vendored.parent / "src" / "greeter-vendored" / "README").write_text("changed")
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "assembler", "build", str(vendored), "--no-image", "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    staged: list[Path] = []
+    while time.monotonic() < deadline and proc.poll() is None:
+        staged = [
+            p for p in out.parent.glob(".out.staging-*") if any((p / "wheelhouse").glob("*.whl"))
+        ]
+        if staged:
+            break
+        time.sleep(0.01)
+    assert staged, "the build finished before it could be interrupted"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert output_state(out) == before
+    build(vendored, out, "--no-image")  # the next build cleans up after the killed one
+    assert not list(out.parent.glob(".out.staging-*"))
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(vendored: Path, tmp_path: Path) -> None:
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    result = assemble("build", vendored, "--no-image", "--out", precious, check=False)
+    assert result.returncode == 1
+    assert "is not the output of a previous build: refusing to replace it" in result.stderr
+    assert (precious / "notes.txt").read_text() == "keep me"
