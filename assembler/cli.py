@@ -55,6 +55,22 @@ def check_command(manifest: ManifestArg) -> None:
     check(str(manifest), console)
 
 
+@app.command("new")
+def new_command(
+    kind: Annotated[str, typer.Argument(help="edition, module or plugin")],
+    name: Annotated[str, typer.Option("--name", "-n", help="Name of the new project.")] = "",
+    output_dir: Annotated[Path, typer.Option("--output-dir", "-o")] = Path("."),
+    no_input: Annotated[bool, typer.Option("--no-input", help="Take the defaults.")] = False,
+) -> None:
+    """Start a company edition repository, a module or a plugin from a template."""
+    from assembler.new import new
+
+    keys = {"edition": "edition_name", "module": "module_name", "plugin": "plugin_name"}
+    context = {keys[kind]: name} if name and kind in keys else {}
+    path = new(kind, output_dir, no_input=no_input, context=context)
+    console.print(f"[green]\u2713[/] created {path}")
+
+
 def main() -> None:
     try:
         app()
