@@ -71,6 +71,38 @@ def new_command(
     console.print(f"[green]\u2713[/] created {path}")
 
 
+@app.command("outdated")
+def outdated_command(manifest: ManifestArg) -> None:
+    """Show locked versions that newer releases could replace."""
+    from assembler.outdated import outdated
+
+    outdated(manifest, console)
+
+
+@app.command("upgrade")
+def upgrade_command(
+    manifest: ManifestArg,
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Modules or distributions (default: everything).")
+    ] = None,
+) -> None:
+    """Relock to the newest allowed versions, of everything or of the named modules only."""
+    from assembler.outdated import upgrade
+
+    upgrade(manifest, tuple(names or ()), console)
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[Path, typer.Argument(help="The older pylock.toml.")],
+    new: Annotated[Path, typer.Argument(help="The newer pylock.toml.")],
+) -> None:
+    """What was added, removed, upgraded or downgraded between two locks."""
+    from assembler.diff import diff
+
+    diff(old, new, console)
+
+
 def main() -> None:
     try:
         app()

@@ -53,9 +53,14 @@ def target_args(manifest: Manifest) -> list[str]:
 
 
 class Resolver:
-    def __init__(self, manifest: Manifest) -> None:
+    """Resolves with uv. The previous lock's versions are kept where they still fit (uv reads
+    them as preferences), except for ``upgrade``: True for everything, or distribution names.
+    """
+
+    def __init__(self, manifest: Manifest, *, upgrade: bool | tuple[str, ...] = ()) -> None:
         self.manifest = manifest
         self.local: dict[str, LocalProject] = local_projects(manifest.sources.local)
+        self.upgrade = upgrade
 
     def compile(
         self, lines: list[str], constraints: list[str] | None = None, extra: list[str] | None = None
@@ -64,15 +69,28 @@ class Resolver:
         args = ["pip", "compile", "-", "--format", "pylock.toml", "--no-header", "--quiet"]
         args += extra or []
         args += target_args(self.manifest)
+        previous = self.manifest.lock_path
+        # uv keeps the versions of an existing output file: the previous lock, copied.
+        scratch = self.manifest.root / f"pylock.assembling-{os.getpid()}.toml"
+        prefer = self.upgrade is not True and previous.is_file() and "--no-deps" not in args
         with tempfile.TemporaryDirectory(prefix="assemble-") as tmp:
             if constraints:
                 path = Path(tmp) / "constraints.txt"
                 path.write_text("\n".join(constraints) + "\n")
                 args += ["--constraints", str(path)]
-            result = run_uv(args, cwd=self.manifest.root, stdin="\n".join(lines) + "\n")
+            if prefer:
+                scratch.write_bytes(previous.read_bytes())
+                args += ["--output-file", scratch.name]
+                for name in self.upgrade or ():
+                    args += ["--upgrade-package", name]
+            try:
+                result = run_uv(args, cwd=self.manifest.root, stdin="\n".join(lines) + "\n")
+                output = scratch.read_text(encoding="utf-8") if prefer else result.stdout
+            finally:
+                scratch.unlink(missing_ok=True)
         if result.returncode != 0:
             return False, uv_reason(result.stderr)
-        return True, result.stdout
+        return True, output
 
     def from_local(self, dist: str, spec: str, *key: str) -> str | None:
         project = self.local.get(dist)
@@ -191,8 +209,8 @@ def write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def lock(manifest: Manifest) -> Path:
-    text = Resolver(manifest).resolve()
+def lock(manifest: Manifest, *, upgrade: bool | tuple[str, ...] = ()) -> Path:
+    text = Resolver(manifest, upgrade=upgrade).resolve()
     write_atomically(manifest.lock_path, text)
     return manifest.lock_path
 

@@ -61,7 +61,12 @@ def write_manifest(folder: Path, body: str = "", *, name: str = "test-gateway") 
 
 
 def make_module(
-    folder: Path, dist: str, *, core: str = "propylon-core>=0.1,<0.2", version: str = "0.2.0"
+    folder: Path,
+    dist: str,
+    *,
+    core: str = "propylon-core>=0.1,<0.2",
+    version: str = "0.2.0",
+    requires: tuple[str, ...] = (),
 ) -> Path:
     """A copy of the greeter test module named ``dist`` needing ``core``."""
     dest = folder / dist
@@ -70,7 +75,8 @@ def make_module(
     text = pyproject.read_text()
     text = text.replace('name = "propylon-greeter"', f'name = "{dist}"')
     text = text.replace('version = "0.2.0"', f'version = "{version}"')
-    text = text.replace('"propylon-core>=0.1,<0.2"', json.dumps(core))
+    deps = ", ".join(json.dumps(r) for r in (core, *requires))
+    text = text.replace('"propylon-core>=0.1,<0.2"', deps)
     pyproject.write_text(text)
     return dest
 
