@@ -162,9 +162,9 @@ class Resolver:
     def finish(self, out: str, core_version: str, wanted: list[Wanted]) -> str:
         doc = tomlkit.parse(out)
         names = {p["name"] for p in doc["packages"]}
+        # A git module named by its url only: its name is the one uv found there.
+        wanted = [w if w.distribution else _name_vcs(doc, w) for w in wanted]
         for w in wanted:
-            if not w.distribution:  # a git module named by its url: find it in the lock
-                w = _name_vcs(doc, w)
             if w.distribution not in names:
                 assert w.module is not None
                 raise self.manifest.error(

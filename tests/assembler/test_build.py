@@ -122,3 +122,19 @@ def test_installed_edition_serves_through_the_company_module(
         "audit tag=orders method=GET path=/orders/7 status=200"
         in (tmp_path / "gateway.log").read_text()
     )
+
+
+def test_check_plugin_compares_with_the_edition_lock(acme_venv: Path, tmp_path: Path) -> None:
+    plugin = tmp_path / "stamp.py"
+    plugin.write_text('"""A plugin file."""\n')
+    (tmp_path / "stamp.requirements.txt").write_text("idna>=3\n")
+    ok = subprocess.run(
+        [acme_venv / "acme-gateway", "check-plugin", plugin], capture_output=True, text=True
+    )
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    (tmp_path / "stamp.requirements.txt").write_text("aiohttp<3\n")
+    bad = subprocess.run(
+        [acme_venv / "acme-gateway", "check-plugin", plugin], capture_output=True, text=True
+    )
+    assert bad.returncode == 1
+    assert "the edition has 3." in bad.stdout + bad.stderr

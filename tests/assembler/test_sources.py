@@ -1,0 +1,45 @@
+"""Company modules from a git revision and from a wheel file end up built, locked and wired."""
+
+from __future__ import annotations
+
+import subprocess
+import tomllib
+from pathlib import Path
+
+from tests.assembler.conftest import build, make_module, write_manifest
+
+GIT = ["git", "-c", "user.email=ci@example.invalid", "-c", "user.name=ci"]
+
+
+def test_module_from_a_git_revision(tmp_path: Path) -> None:
+    repo = make_module(tmp_path / "src", "greeter-git")
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "v1"], ["tag", "v1.0"]):
+        subprocess.run([*GIT, *args], cwd=repo, check=True)
+    # A later commit must not leak in: the lock pins the tag's commit.
+    (repo / "LATER").write_text("after the tag")
+    subprocess.run([*GIT, "add", "."], cwd=repo, check=True)
+    subprocess.run([*GIT, "commit", "-qm", "later"], cwd=repo, check=True)
+    tagged = subprocess.run(
+        ["git", "rev-parse", "v1.0"], cwd=repo, capture_output=True, text=True, check=True
+    )
+    manifest = write_manifest(
+        tmp_path, f'[modules]\ngreeter = {{ git = "file://{repo}", rev = "v1.0" }}\n'
+    )
+    built = build(manifest, tmp_path / "out", "--no-image")
+    lock = tomllib.loads((tmp_path / "pylock.toml").read_text())
+    package = next(p for p in lock["packages"] if p["name"] == "greeter-git")
+    assert package["vcs"]["commit-id"] == tagged.stdout.strip()
+    assert lock["tool"]["propylon"]["modules"] == {"greeter": "greeter-git"}
+    entry = next(e for e in built.report["wheelhouse"] if e["name"] == "greeter-git")
+    assert entry["origin"] == "git" and entry["source"].endswith(tagged.stdout.strip())
+    registry = (built.out / "project" / "test_gateway" / "registry.py").read_text()
+    assert "from propylon_greeter import module as _module_0" in registry
+
+
+def test_module_from_a_git_url_needs_a_rev(tmp_path: Path) -> None:
+    from tests.assembler.conftest import assemble
+
+    manifest = write_manifest(tmp_path, '[modules]\ngreeter = { git = "file:///nowhere" }\n')
+    result = assemble("lock", manifest, check=False)
+    assert result.returncode == 1
+    assert f"{manifest}:10: modules.greeter.git: a git module needs rev" in result.stderr
