@@ -42,6 +42,7 @@ ENV PATH=/opt/propylon-ce/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:
 LABEL org.opencontainers.image.title="propylon-ce" \
       org.opencontainers.image.description="Propylon Community Edition" \
       org.opencontainers.image.version="0.1.0"
+USER 65534:65534
 EXPOSE 8080
 ENTRYPOINT ["/opt/propylon-ce/bin/propylon-ce"]
 CMD ["run", "-c", "/etc/propylon/gateway.json"]

@@ -99,7 +99,7 @@ import_base() {
         return 0
     fi
     log "importing $BASE_IMAGE into podman"
-    podman import --change 'ENV LANG=C.UTF-8' "$BASE_TAR" "$BASE_IMAGE" >/dev/null
+    podman import --quiet --change 'ENV LANG=C.UTF-8' "$BASE_TAR" "$BASE_IMAGE" >/dev/null
 }
 
 install_tools

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assembler.cache import cache_dir
+from assembler.cache import cache_dir, touch
 from assembler.errors import AssembleError
 from assembler.hashing import sha256_file
 from assembler.oci.blob import LAYER_GZIP, Blob
@@ -64,6 +64,7 @@ def _rootfs_layer(path: Path) -> Blob:
         ):
             shutil.copyfileobj(src, gz, 1 << 20)
         os.replace(part, cached)
+    touch(cached)
     return Blob(
         digest="sha256:" + sha256_file(cached),
         size=cached.stat().st_size,
@@ -97,6 +98,7 @@ def _oci_archive(reference: str, path: Path) -> Base:
                     raise AssembleError(f"[image] base: layer {digest} missing in {path}")
                 with cached.open("wb") as out:
                     shutil.copyfileobj(member, out, 1 << 20)
+            touch(cached)
             if "sha256:" + sha256_file(cached) != digest:
                 raise AssembleError(f"[image] base: layer {digest} of {path} is corrupt")
             layers.append(

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from assembler.cache import cache_dir
+from assembler.cache import cache_dir, touch, trim
 from assembler.manifest import Manifest
 from assembler.oci.archive import write_archive
 from assembler.oci.base import load_base
@@ -16,6 +16,7 @@ from assembler.oci.install import add_venv, install_wheel
 from assembler.oci.layer import Layer, compress, sha256
 
 CONFIG_PATH = "/etc/propylon/gateway.json"
+USER = "65534:65534"  # nobody: the gateway needs no privilege
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ def _gzip_layer(layer: Layer) -> Blob:
         part = cached.with_name(f".{cached.name}.{os.getpid()}")
         part.write_bytes(compress(raw))
         os.replace(part, cached)
+    touch(cached)
     data = cached.read_bytes()
     return Blob(sha256(data), len(data), LAYER_GZIP, data=data, diff_id=diff_id)
 
@@ -99,6 +101,7 @@ def build_image(
             "ExposedPorts": {f"{image.port}/tcp": {}},
             "Labels": all_labels,
             "WorkingDir": "/",
+            "User": USER,
         },
         "rootfs": {"type": "layers", "diff_ids": [layer.diff_id for layer in layers]},
         "history": history,
@@ -112,6 +115,7 @@ def build_image(
         annotations=annotations,
         mtime=epoch,
     )
+    trim(cache_dir("layers"))  # after writing: never under this build's feet
     return ImageResult(out, digest, tuple(layers), image.tags)
 
 

@@ -112,3 +112,37 @@ def test_generated_dockerfile_builds_and_serves(
     version = run(podman, "run", "--rm", tag, "version")
     assert "cors 0.1.0" in version
     serve_through_audit(podman, tag, servers, tmp_path)
+
+
+def test_an_oci_archive_as_base(podman: dict[str, str], tmp_path: Path) -> None:
+    """``[image] base = "oci-archive:PATH"``: another image's layers, reused as they are."""
+    from tests.assembler.conftest import ACME, REPO, build
+
+    base = tmp_path / "base.oci.tar"
+    run(
+        podman,
+        "save",
+        "-q",
+        "--format",
+        "oci-archive",
+        "-o",
+        base,
+        "localhost/debian-python:bookworm",
+    )
+    text = (ACME / "manifest.toml").read_text()
+    text = text.replace(
+        "rootfs:~/.cache/propylon/base/debian-bookworm-python.tar", f"oci-archive:{base}"
+    )
+    text = text.replace('"../../core", "../../modules"', f'"{REPO / "core"}", "{REPO / "modules"}"')
+    text = text.replace("acme/gateway:1.4.0", "acme/gateway:on-oci-base")
+    text = text.replace('"./modules/acme-audit"', f'"{ACME / "modules" / "acme-audit"}"')
+    text = text.replace('config = "gateway.json"', f'config = "{ACME / "gateway.json"}"')
+    (tmp_path / "manifest.toml").write_text(text)
+    built = build(tmp_path / "manifest.toml", tmp_path / "out")
+    assert built.image is not None
+    base_layers = json.loads(run(podman, "image", "inspect", "localhost/debian-python:bookworm"))[0]
+    layer_digests = [layer["digest"] for layer in built.report["image"]["layers"]]
+    assert len(layer_digests) == len(base_layers["RootFS"]["Layers"]) + 2
+    run(podman, "load", "-q", "-i", built.image)
+    version = run(podman, "run", "--rm", "localhost/acme/gateway:on-oci-base", "version")
+    assert "acme-audit 0.3.0" in version
