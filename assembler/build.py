@@ -20,7 +20,7 @@ from assembler.hashing import sha256_file
 from assembler.lock import lock, lock_is_current, require_current
 from assembler.locked import read_lock
 from assembler.manifest import load_manifest
-from assembler.oci.image import build_image
+from assembler.oci.image import build_image, prepare_base
 from assembler.output import staged_output
 from assembler.progress import Steps
 from assembler.project import build_distributions, generate
@@ -63,14 +63,22 @@ def build(manifest_path: Path, options: Options, console: Console) -> dict[str, 
             steps.note("lock", f"(wrote {manifest.lock_path.name})")
         locked = read_lock(manifest.lock_path)
     target = Target(locked.python, locked.platform)
-    if options.image and not manifest.image.base:
-        raise manifest.error("no base image: set [image] base, or build with --no-image", "image")
+    base = None
+    if options.image:
+        if not manifest.image.base:
+            raise manifest.error(
+                "no base image: set [image] base, or build with --no-image", "image"
+            )
+        with steps.step("base", "base image"):
+            base = prepare_base(manifest)
 
     out = options.out.absolute()
     with staged_output(out) as stage:
         wheelhouse = stage / "wheelhouse"
-        with steps.step("wheelhouse", "wheelhouse (download, build modules, verify hashes)"):
-            entries = Wheelhouse(locked, target, wheelhouse, epoch).fill()
+        with steps.step(
+            "wheelhouse", "wheelhouse (download, build modules, verify hashes)"
+        ) as update:
+            entries = Wheelhouse(locked, target, wheelhouse, epoch).fill(update)
             steps.note("wheelhouse", f"({len(entries)} wheels)")
         with steps.step("project", "generate the edition project"):
             modules = generate(manifest, locked, entries, stage / "project")
@@ -85,15 +93,16 @@ def build(manifest_path: Path, options: Options, console: Console) -> dict[str, 
                 "edition",
                 "project",
             )
-            shutil.copyfile(manifest.lock_path, stage / "pylock.toml")
+            shutil.copyfile(manifest.lock_path, stage / manifest.lock_path.name)
         with steps.step("docker", "Dockerfile and build context"):
             write_context(manifest, wheelhouse, stage / "docker")
         image_info: dict[str, Any] | None = None
-        if options.image:
+        if base is not None:
             with steps.step("image", "OCI image (base -> dependencies -> edition)"):
                 archive = stage / f"{edition.name}-{edition.version}.oci.tar"
                 result = build_image(
                     manifest,
+                    base,
                     dependencies=[e.file for e in entries],
                     edition_wheel=wheel,
                     out=archive,

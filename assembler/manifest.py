@@ -94,7 +94,10 @@ class Manifest:
 
     @property
     def lock_path(self) -> Path:
-        return self.root / "pylock.toml"
+        """``pylock.toml`` beside ``manifest.toml``; ``pylock.NAME.toml`` beside ``NAME.toml``."""
+        stem = self.path.stem
+        name = "pylock.toml" if stem == "manifest" else f"pylock.{stem.replace('.', '-')}.toml"
+        return self.root / name
 
     def error(self, message: str, *key: str) -> AssembleError:
         return AssembleError(

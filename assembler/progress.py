@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from rich.console import Console
 
@@ -17,11 +17,12 @@ class Steps:
         self.started = time.perf_counter()
 
     @contextlib.contextmanager
-    def step(self, key: str, title: str) -> Iterator[Steps]:
+    def step(self, key: str, title: str) -> Iterator[Callable[[str], None]]:
+        """Yields ``update(detail)``, shown beside the spinner while the step runs."""
         start = time.perf_counter()
-        with self.console.status(f"{title}...", spinner="dots"):
+        with self.console.status(f"{title}...", spinner="dots") as status:
             try:
-                yield self
+                yield lambda detail: status.update(f"{title}... {detail}")
             except BaseException:
                 self.console.print(f"[red]x[/] {title}")
                 raise

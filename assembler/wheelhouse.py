@@ -45,8 +45,8 @@ class Wheelhouse:
         with ThreadPoolExecutor(max_workers=8) as pool:
             entries = []
             for entry in pool.map(self.one, packages):
-                progress(entry.name)
                 entries.append(entry)
+                progress(f"{len(entries)}/{len(packages)} {entry.name}")
         self.verify(entries)
         return entries
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 import tarfile
 from dataclasses import dataclass, field
@@ -27,20 +28,20 @@ class Base:
     layers: tuple[Blob, ...]
     env: tuple[str, ...] = ()
     config: dict[str, Any] = field(default_factory=dict)
+    pythons: tuple[str, ...] | None = None  # "3.11", ... found in /usr/bin; None: not known
 
 
 def resolve_base_path(reference: str, root: Path) -> tuple[str, Path]:
     kind, sep, raw = reference.partition(":")
     if not sep or kind not in ("rootfs", "oci-archive"):
         raise AssembleError(
-            f"[image] base {reference!r}: expected rootfs:PATH (a root filesystem tar) or "
+            f"{reference!r}: expected rootfs:PATH (a root filesystem tar) or "
             "oci-archive:PATH (no registry is used)"
         )
     path = (root / os.path.expanduser(os.path.expandvars(raw))).resolve()
     if not path.is_file():
         raise AssembleError(
-            f"[image] base {reference!r}: {path} not found (bash scripts/containers.sh builds "
-            "one, or use --no-image)"
+            f"{path} not found (bash scripts/containers.sh builds one, or use --no-image)"
         )
     return kind, path
 
@@ -48,8 +49,24 @@ def resolve_base_path(reference: str, root: Path) -> tuple[str, Path]:
 def load_base(reference: str, root: Path) -> Base:
     kind, path = resolve_base_path(reference, root)
     if kind == "rootfs":
-        return Base(reference, (_rootfs_layer(path),), env=("LANG=C.UTF-8",))
+        layer = _rootfs_layer(path)
+        return Base(reference, (layer,), env=("LANG=C.UTF-8",), pythons=_pythons(path, layer))
     return _oci_archive(reference, path)
+
+
+_PYTHON = re.compile(r"^(?:\./)?usr/bin/python(3\.\d+)$")
+
+
+def _pythons(path: Path, layer: Blob) -> tuple[str, ...]:
+    """Python versions in the root filesystem's /usr/bin, remembered beside its layer."""
+    assert layer.path is not None
+    memo = layer.path.with_suffix(".pythons.json")
+    if memo.exists():
+        return tuple(json.loads(memo.read_text()))
+    with tarfile.open(path) as tar:
+        found = sorted({m.group(1) for name in tar.getnames() if (m := _PYTHON.match(name))})
+    memo.write_text(json.dumps(found))
+    return tuple(found)
 
 
 def _rootfs_layer(path: Path) -> Blob:

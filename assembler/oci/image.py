@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assembler.cache import cache_dir, touch, trim
+from assembler.errors import AssembleError
 from assembler.manifest import Manifest
 from assembler.oci.archive import write_archive
-from assembler.oci.base import load_base
+from assembler.oci.base import Base, load_base
 from assembler.oci.blob import LAYER_GZIP, Blob
 from assembler.oci.install import add_venv, install_wheel
 from assembler.oci.layer import Layer, compress, sha256
@@ -58,8 +59,26 @@ def labels(manifest: Manifest, created: str, lock_sha256: str) -> dict[str, str]
     return {**base, **manifest.image.labels}
 
 
+def prepare_base(manifest: Manifest) -> Base:
+    """The base image, checked before the build spends time on anything else."""
+    edition, image = manifest.edition, manifest.image
+    try:
+        base = load_base(image.base, manifest.root)
+    except AssembleError as exc:
+        raise manifest.error(exc.message, "image", "base") from None
+    if base.pythons is not None and edition.python not in base.pythons:
+        found = ", ".join(base.pythons) or "none"
+        raise manifest.error(
+            f"the base image has Python {found} in /usr/bin, the edition targets {edition.python}",
+            "image",
+            "base",
+        )
+    return base
+
+
 def build_image(
     manifest: Manifest,
+    base: Base,
     *,
     dependencies: list[Path],
     edition_wheel: Path,
@@ -68,7 +87,6 @@ def build_image(
     lock_sha256: str,
 ) -> ImageResult:
     edition, image = manifest.edition, manifest.image
-    base = load_base(image.base, manifest.root)
     prefix = prefix_of(manifest)
 
     deps = Layer(epoch)
