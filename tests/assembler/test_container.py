@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import subprocess
+import tarfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -146,3 +147,27 @@ def test_an_oci_archive_as_base(podman: dict[str, str], tmp_path: Path) -> None:
     run(podman, "load", "-q", "-i", built.image)
     version = run(podman, "run", "--rm", "localhost/acme/gateway:on-oci-base", "version")
     assert "acme-audit 0.3.0" in version
+
+
+def test_skopeo_and_umoci_read_the_archive(
+    podman: dict[str, str], acme_build: Built, tmp_path: Path
+) -> None:
+    assert acme_build.image is not None
+    inspect = subprocess.run(
+        ["skopeo", "inspect", f"oci-archive:{acme_build.image}"],
+        capture_output=True,
+        text=True,
+        env=podman,
+        check=True,
+    )
+    info = json.loads(inspect.stdout)
+    assert info["Digest"] == acme_build.report["image"]["digest"]
+    assert info["Labels"]["org.opencontainers.image.title"] == "acme-gateway"
+    layout = tmp_path / "layout"
+    layout.mkdir()
+    with tarfile.open(acme_build.image) as tar:
+        tar.extractall(layout, filter="data")
+    listed = subprocess.run(
+        ["umoci", "ls", "--layout", layout], capture_output=True, text=True, check=True
+    )
+    assert "acme/gateway:1.4.0" in listed.stdout
