@@ -43,6 +43,8 @@ def target_args(manifest: Manifest) -> list[str]:
     args = ["--python-version", manifest.edition.python]
     args += ["--python-platform", manifest.edition.platform]
     src = manifest.sources
+    if src.no_index:
+        args.append("--no-index")
     if src.index_url:
         args += ["--default-index", src.index_url]
     for url in src.extra_index_urls:
@@ -151,6 +153,13 @@ class Resolver:
             alone_ok, reason = self.compile([core.requirement, w.requirement], pin)
             if not alone_ok:
                 assert w.module is not None
+                if f"{w.distribution} was not found" in reason:
+                    raise self.manifest.error(
+                        f"module {w.module.name}: no distribution {w.distribution} in the "
+                        f"sources ({reason})",
+                        "modules",
+                        w.module.name,
+                    )
                 raise self.manifest.error(
                     f"module {w.module.name} ({w.requirement}) cannot be installed with "
                     f"propylon-core {core_version}: {reason}",

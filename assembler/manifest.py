@@ -62,6 +62,7 @@ class ModuleSpec:
 
 @dataclass(frozen=True)
 class Sources:
+    no_index: bool = False  # only find-links and local sources: an offline or air-gapped build
     index_url: str = ""
     extra_index_urls: tuple[str, ...] = ()
     find_links: tuple[str, ...] = ()
@@ -330,7 +331,10 @@ class _Parser:
 
     def parse_sources(self) -> Sources:
         t = self.table("sources", required=False)
-        self.only(t, {"index-url", "extra-index-url", "find-links", "local"}, "sources")
+        self.only(t, {"index-url", "extra-index-url", "find-links", "local", "no-index"}, "sources")
+        no_index = t.get("no-index", False)
+        if not isinstance(no_index, bool):
+            raise self.fail("expected true or false", "sources", "no-index")
         find_links = []
         for raw in self.strings(t, "find-links", "sources"):
             is_url = "://" in raw
@@ -342,6 +346,7 @@ class _Parser:
             for raw in self.strings(t, "local", "sources")
         )
         return Sources(
+            no_index=no_index,
             index_url=self.string(t, "index-url", "sources", default=""),
             extra_index_urls=self.strings(t, "extra-index-url", "sources"),
             find_links=tuple(find_links),

@@ -47,7 +47,11 @@ def run_uv(
 
 def uv_reason(stderr: str) -> str:
     """uv's explanation of a failed resolution, on one line."""
-    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
-    lines = [ln for ln in lines if not ln.startswith(("warning:", "Resolved", "Using"))]
-    text = " ".join(ln.removeprefix("\u00d7").removeprefix("╰─▶").strip() for ln in lines)
-    return text.removeprefix("error: ").strip() or "uv failed"
+    reasons = []
+    for line in stderr.splitlines():
+        line = line.strip()
+        for prefix in ("error:", "cause:", "\u00d7", "\u2570\u2500\u25b6"):
+            line = line.removeprefix(prefix).strip()
+        if line and not line.startswith(("warning:", "Resolved", "Using", "No solution found")):
+            reasons.append(line)
+    return " ".join(reasons) or "uv failed"

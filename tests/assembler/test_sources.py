@@ -6,7 +6,7 @@ import subprocess
 import tomllib
 from pathlib import Path
 
-from tests.assembler.conftest import build, make_module, write_manifest
+from tests.assembler.conftest import Built, assemble, build, make_module, write_manifest
 
 GIT = ["git", "-c", "user.email=ci@example.invalid", "-c", "user.name=ci"]
 
@@ -37,9 +37,25 @@ def test_module_from_a_git_revision(tmp_path: Path) -> None:
 
 
 def test_module_from_a_git_url_needs_a_rev(tmp_path: Path) -> None:
-    from tests.assembler.conftest import assemble
-
     manifest = write_manifest(tmp_path, '[modules]\ngreeter = { git = "file:///nowhere" }\n')
     result = assemble("lock", manifest, check=False)
     assert result.returncode == 1
     assert f"{manifest}:10: modules.greeter.git: a git module needs rev" in result.stderr
+
+
+def test_offline_edition_from_a_wheelhouse(acme_build: Built, tmp_path: Path) -> None:
+    """``no-index`` + ``find-links``: locked and built from another build's wheelhouse only."""
+    wheelhouse = acme_build.out / "wheelhouse"
+    sources = f'\n[sources]\nno-index = true\nfind-links = ["{wheelhouse}"]\n'
+    manifest = write_manifest(tmp_path, '[modules]\ncors = "*"\nnosuch = "*"\n' + sources)
+    result = assemble("lock", manifest, check=False)
+    assert result.returncode == 1
+    assert (
+        f"{manifest}:11: modules.nosuch: module nosuch: no distribution propylon-nosuch"
+        in result.stderr
+    )
+    manifest.write_text(manifest.read_text().replace('nosuch = "*"\n', ""))
+    built = build(manifest, tmp_path / "out", "--no-image")
+    entries = {e["name"]: e for e in built.report["wheelhouse"]}
+    assert entries["propylon-cors"]["source"].startswith("file://")
+    assert entries["idna"]["origin"] == "index"
