@@ -11,20 +11,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
 from rich.console import Console
 
 from assembler.docker import write_context
 from assembler.errors import AssembleError
+from assembler.freshness import lock_is_current, require_current
 from assembler.hashing import sha256_file
-from assembler.lock import lock, lock_is_current, require_current
+from assembler.lock import lock
 from assembler.locked import read_lock
 from assembler.manifest import load_manifest
 from assembler.oci.image import build_image, prepare_base
 from assembler.output import staged_output
 from assembler.progress import Steps
 from assembler.project import build_distributions, generate
-from assembler.report import artifacts, summary, tools, write_report
+from assembler.report import edition_report, summary, write_report
 from assembler.sbom import write_sbom
 from assembler.target import Target
 from assembler.wheelhouse import WheelEntry, Wheelhouse
@@ -109,16 +109,7 @@ def build(manifest_path: Path, options: Options, console: Console) -> dict[str, 
                     epoch=epoch,
                     lock_sha256=locked.sha256,
                 )
-                image_info = {
-                    "archive": archive.name,
-                    "digest": result.digest,
-                    "tags": list(result.tags),
-                    "base": manifest.image.base,
-                    "layers": [
-                        {"digest": b.digest, "diff_id": b.diff_id, "size": b.size}
-                        for b in result.layers
-                    ],
-                }
+                image_info = result.describe(manifest.image.base)
                 steps.note("image", result.digest[:19] + "...")
         with steps.step("sbom", "SBOM and report"):
             all_wheels = [*entries, edition_entry]
@@ -130,39 +121,19 @@ def build(manifest_path: Path, options: Options, console: Console) -> dict[str, 
                 epoch=epoch,
                 image_digest=image_info["digest"] if image_info else "",
             )
-        report = {
-            "edition": edition.name,
-            "version": edition.version,
-            "out": str(out),
-            "wheel": wheel.name,
-            "sdist": sdist.name,
-            "source_date_epoch": epoch,
-            "target": {"python": target.python, "platform": target.platform},
-            "inputs": {
-                "manifest": {"path": str(manifest.path), "sha256": sha256_file(manifest.path)},
-                "lock": {"path": str(locked.path), "sha256": locked.sha256},
-            },
-            "tools": tools(),
-            "core": locked.core_version,
-            "modules": [
-                {"name": m.name, "distribution": m.distribution, "version": m.version}
-                for m in dict((m.name, m) for m in modules).values()
-            ],
-            "wheelhouse": [
-                {
-                    "name": canonicalize_name(e.name),
-                    "version": e.version,
-                    "file": e.file.name,
-                    "sha256": e.sha256,
-                    "origin": e.origin,
-                    "source": e.source,
-                }
-                for e in sorted(all_wheels, key=lambda e: canonicalize_name(e.name))
-            ],
-            "image": image_info,
-            "artifacts": artifacts(out, stage),
-            "durations": steps.durations,
-        }
+        report = edition_report(
+            manifest,
+            locked,
+            out=out,
+            stage=stage,
+            wheel=wheel,
+            sdist=sdist,
+            modules=modules,
+            wheels=all_wheels,
+            image=image_info,
+            durations=steps.durations,
+            epoch=epoch,
+        )
         report["total_seconds"] = steps.total
         write_report(stage / "report.json", report)
     summary(console, report)

@@ -6,7 +6,8 @@ from rich.console import Console
 from rich.table import Table
 
 from assembler.errors import AssembleError
-from assembler.lock import CORE_DISTRIBUTION, Resolver, staleness
+from assembler.freshness import staleness
+from assembler.lock import CORE_DISTRIBUTION, Resolver
 from assembler.locked import read_lock
 from assembler.manifest import load_manifest
 

@@ -17,7 +17,6 @@ import tomlkit
 from packaging.specifiers import SpecifierSet
 
 from assembler import __version__
-from assembler.errors import AssembleError
 from assembler.manifest import CORE_DISTRIBUTION, Manifest, ModuleSpec
 from assembler.sources import LocalProject, local_projects, read_project
 from assembler.uvtool import run_uv, uv_reason
@@ -222,42 +221,3 @@ def lock(manifest: Manifest, *, upgrade: bool | tuple[str, ...] = ()) -> Path:
     text = Resolver(manifest, upgrade=upgrade).resolve()
     write_atomically(manifest.lock_path, text)
     return manifest.lock_path
-
-
-def staleness(manifest: Manifest) -> str | None:
-    """Why the lock no longer matches the manifest (or a local source's version), or None."""
-    path = manifest.lock_path
-    if not path.is_file():
-        return f"no lock beside {manifest.path.name}"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError:
-        return f"{path.name} is not valid TOML"
-    tool = data.get("tool", {}).get("propylon", {})
-    if tool.get("manifest-digest") != manifest.resolution_digest():
-        return f"{manifest.path.name} changed since the lock was written"
-    versions = tool.get("local-versions", {})
-    for package in data.get("packages", []):
-        if "directory" in package:
-            folder = (manifest.root / package["directory"]["path"]).resolve()
-            if not (folder / "pyproject.toml").is_file():
-                return f"{package['name']}: {folder} is gone"
-            now = read_project(folder).version
-            if versions.get(package["name"]) != now:
-                was = versions.get(package["name"])
-                return f"{package['name']} in {folder} is now {now}, the lock has {was}"
-    return None
-
-
-def lock_is_current(manifest: Manifest) -> bool:
-    return staleness(manifest) is None
-
-
-def require_current(manifest: Manifest) -> None:
-    """``--locked``: the lock must exist and match the manifest."""
-    reason = staleness(manifest)
-    if reason is not None:
-        raise AssembleError(
-            f"--locked: {reason} (run `assemble lock {manifest.path.name}`)",
-            file=manifest.lock_path,
-        )

@@ -13,7 +13,11 @@ from rich.table import Table
 
 from assembler import __version__
 from assembler.hashing import sha256_file
+from assembler.locked import Lock
+from assembler.manifest import Manifest
+from assembler.project import RegistryEntry
 from assembler.uvtool import uv_version
+from assembler.wheelhouse import WheelEntry
 
 
 def _version_of(dist: str) -> str:
@@ -42,6 +46,47 @@ def artifacts(out: Path, staged: Path) -> list[dict[str, Any]]:
                 {"path": str(rel), "size": path.stat().st_size, "sha256": sha256_file(path)}
             )
     return found
+
+
+def edition_report(
+    manifest: Manifest,
+    locked: Lock,
+    *,
+    out: Path,
+    stage: Path,
+    wheel: Path,
+    sdist: Path,
+    modules: list[RegistryEntry],
+    wheels: list[WheelEntry],
+    image: dict[str, Any] | None,
+    durations: dict[str, float],
+    epoch: int,
+) -> dict[str, Any]:
+    """What was built from what, with which tools, and how long each step took."""
+    edition = manifest.edition
+    return {
+        "edition": edition.name,
+        "version": edition.version,
+        "out": str(out),
+        "wheel": wheel.name,
+        "sdist": sdist.name,
+        "source_date_epoch": epoch,
+        "target": {"python": locked.python, "platform": locked.platform},
+        "inputs": {
+            "manifest": {"path": str(manifest.path), "sha256": sha256_file(manifest.path)},
+            "lock": {"path": str(locked.path), "sha256": locked.sha256},
+        },
+        "tools": tools(),
+        "core": locked.core_version,
+        "modules": [
+            {"name": m.name, "distribution": m.distribution, "version": m.version}
+            for m in {m.name: m for m in modules}.values()
+        ],
+        "wheelhouse": [w.describe() for w in sorted(wheels, key=lambda w: w.describe()["name"])],
+        "image": image,
+        "artifacts": artifacts(out, stage),
+        "durations": durations,
+    }
 
 
 def write_report(path: Path, report: dict[str, Any]) -> None:

@@ -14,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+
 from assembler.errors import AssembleError
 from assembler.fetch import fetch
 from assembler.hashing import sha256_file
@@ -30,6 +32,16 @@ class WheelEntry:
     sha256: str
     origin: str  # index, sdist, path, archive or git
     source: str  # url or path it came from
+
+    def describe(self) -> dict[str, str]:
+        return {
+            "name": canonicalize_name(self.name),
+            "version": self.version,
+            "file": self.file.name,
+            "sha256": self.sha256,
+            "origin": self.origin,
+            "source": self.source,
+        }
 
 
 class Wheelhouse:

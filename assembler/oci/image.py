@@ -6,6 +6,7 @@ import datetime
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from assembler.cache import cache_dir, touch, trim
 from assembler.errors import AssembleError
@@ -26,6 +27,17 @@ class ImageResult:
     digest: str
     layers: tuple[Blob, ...]
     tags: tuple[str, ...]
+
+    def describe(self, base: str) -> dict[str, Any]:
+        return {
+            "archive": self.path.name,
+            "digest": self.digest,
+            "tags": list(self.tags),
+            "base": base,
+            "layers": [
+                {"digest": b.digest, "diff_id": b.diff_id, "size": b.size} for b in self.layers
+            ],
+        }
 
 
 def _gzip_layer(layer: Layer) -> Blob:
