@@ -90,12 +90,10 @@ def test_failed_build_leaves_previous_output(vendored: Path) -> None:
     assert not list(out.parent.glob(".out.staging-*"))
 
 
-def test_killed_build_leaves_previous_output(vendored: Path) -> None:
-    out = vendored.parent / "out"
-    before = output_state(out)
-    (vendored.parent / "src" / "greeter-vendored" / "README").write_text("changed")
+def interrupt_build(manifest: Path, out: Path, signum: int) -> int:
+    """Starts a build, sends ``signum`` once it has staged wheels; returns its exit code."""
     proc = subprocess.Popen(
-        [PYTHON, "-m", "assembler", "build", str(vendored), "--no-image", "--out", str(out)],
+        [PYTHON, "-m", "assembler", "build", str(manifest), "--no-image", "--out", str(out)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -109,10 +107,20 @@ def test_killed_build_leaves_previous_output(vendored: Path) -> None:
             break
         time.sleep(0.01)
     assert staged, "the build finished before it could be interrupted"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.send_signal(signum)
+    return proc.wait(60)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGINT], ids=["kill", "ctrl-c"])
+def test_interrupted_build_leaves_previous_output(vendored: Path, signum: int) -> None:
+    out = vendored.parent / "out"
+    before = output_state(out)
+    code = interrupt_build(vendored, out, signum)
+    assert code != 0
     assert output_state(out) == before
-    build(vendored, out, "--no-image")  # the next build cleans up after the killed one
+    if signum == signal.SIGINT:  # a clean interruption removes its own staging folder
+        assert not list(out.parent.glob(".out.staging-*"))
+    build(vendored, out, "--no-image")  # after a kill, the next build cleans up
     assert not list(out.parent.glob(".out.staging-*"))
 
 
