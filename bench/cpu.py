@@ -27,7 +27,12 @@ def busy_seconds() -> float:
 class Proc:
     ppid: int
     start: int  # start time since boot, in ticks: tells a reused PID apart
-    ticks: int  # utime + stime of the process and of its children it has waited for
+    own: int  # utime + stime
+    reaped: int  # cutime + cstime: of the children it has waited for
+
+    @property
+    def ticks(self) -> int:
+        return self.own + self.reaped
 
 
 def _processes() -> dict[int, Proc]:
@@ -40,8 +45,8 @@ def _processes() -> dict[int, Proc]:
         except (OSError, IndexError):
             continue
         # Fields after "(comm)": state ppid ... utime(11) stime(12) cutime(13) cstime(14) ...
-        ticks = sum(int(v) for v in rest[11:15])
-        procs[int(entry.name)] = Proc(int(rest[1]), int(rest[19]), ticks)
+        own, reaped = int(rest[11]) + int(rest[12]), int(rest[13]) + int(rest[14])
+        procs[int(entry.name)] = Proc(int(rest[1]), int(rest[19]), own, reaped)
     return procs
 
 
@@ -72,16 +77,24 @@ def other_work(before: Snapshot, after: Snapshot) -> float:
     """CPU used between two snapshots by processes not started by this one, in % of a core.
 
     Kernel threads are left out (they also carry our own loopback traffic); a process that
-    ended meanwhile counts through its parent's children times.
+    ended meanwhile counts through its parent's children times, less what it had used
+    before the first snapshot.
     """
     ours = _descendants(after.procs, {os.getpid()}) | _descendants(before.procs, {os.getpid()})
     kernel = _descendants(after.procs, {2})
+    gone: dict[int, int] = {}  # parent -> ticks its ended children had before the window
+    for pid, proc in before.procs.items():
+        if pid not in after.procs:
+            gone[proc.ppid] = gone.get(proc.ppid, 0) + proc.ticks
     ticks = 0
     for pid, proc in after.procs.items():
         if pid in ours or pid in kernel:
             continue
         old = before.procs.get(pid)
-        ticks += proc.ticks - (old.ticks if old is not None and old.start == proc.start else 0)
+        if old is None or old.start != proc.start:
+            ticks += proc.ticks
+        else:
+            ticks += proc.own - old.own + max(0, proc.reaped - old.reaped - gone.get(pid, 0))
     wall = after.wall - before.wall
     return 100.0 * ticks / TICK / wall if wall > 0 else 0.0
 
