@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import tarfile
 import time
@@ -171,3 +172,36 @@ def test_skopeo_and_umoci_read_the_archive(
         ["umoci", "ls", "--layout", layout], capture_output=True, text=True, check=True
     )
     assert "acme/gateway:1.4.0" in listed.stdout
+
+
+def test_docker_load_accepts_the_archive(
+    podman: dict[str, str], acme_build: Built, tmp_path: Path
+) -> None:
+    """The docker CLI, talking to podman's Docker-compatible service (no Docker engine here)."""
+    if shutil.which("docker") is None:
+        pytest.skip("no docker CLI")
+    assert acme_build.image is not None
+    socket = tmp_path / "podman.sock"
+    service = subprocess.Popen(
+        ["podman", "system", "service", "--time=0", f"unix://{socket}"],
+        env=podman,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not socket.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        docker_env = {**podman, "DOCKER_HOST": f"unix://{socket}"}
+        loaded = subprocess.run(
+            ["docker", "load", "-i", str(acme_build.image)],
+            capture_output=True,
+            text=True,
+            env=docker_env,
+            timeout=120,
+        )
+        assert loaded.returncode == 0, loaded.stderr
+        assert "acme/gateway:1.4.0" in loaded.stdout
+    finally:
+        service.terminate()
+        service.wait(20)
