@@ -37,7 +37,8 @@ def new_request_builder(endpoint: EndpointConfig, identity: Identity) -> Request
                 values = source.getall(name, None)
                 if values:
                     headers[key] = values
-        headers["X-Forwarded-For"] = [request.remote or ""]
+        remote = request.remote or ""
+        headers["X-Forwarded-For"] = [remote]
         headers["X-Forwarded-Host"] = [request.host]
         if "User-Agent" in headers:
             headers["X-Forwarded-Via"] = user_agent
@@ -57,8 +58,6 @@ def new_request_builder(endpoint: EndpointConfig, identity: Identity) -> Request
         match = request.match_info
         params = {key: match[name] for name, key in param_names}
         body = await request.read() if request.body_exists else b""
-        return Request(
-            request.method, request.path, params, headers, query, body, remote=request.remote or ""
-        )
+        return Request(request.method, request.path, params, headers, query, body, remote=remote)
 
     return build

@@ -53,8 +53,8 @@ class ClientPool:
         self.max_body = max_body
         self.connect_timeout = connect_timeout
 
-    def session(self, url: URL) -> aiohttp.ClientSession:
-        key = f"{url.scheme}://{url.host}:{url.port}"
+    def session(self, key: str) -> aiohttp.ClientSession:
+        """The session of an origin (``scheme://host:port`` as the URL writes it)."""
         session = self._sessions.get(key)
         if session is None or session.closed:
             connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=60, enable_cleanup_closed=True)
@@ -88,28 +88,29 @@ class ClientPool:
                 sent.append(_ACCEPT_GZIP)
             if referer:
                 sent.append(("Referer", referer))
-            response = await self._send(method, target, sent, body)
+            response = await self._send(method, target, url, sent, body)
             if response.status not in REDIRECTS or "Location" not in response.headers:
                 return response
             if response.status in (301, 302, 303) and method not in ("GET", "HEAD"):
                 method, body = "GET", b""
-            referer = str(target)
+            referer = url
             target = target.join(URL(response.headers["Location"], encoded=True))
+            url = str(target)
         raise TooManyRedirects()
 
     async def _send(
-        self, method: str, url: URL, headers: list[tuple[str, str]], body: bytes
+        self, method: str, url: URL, raw_url: str, headers: list[tuple[str, str]], body: bytes
     ) -> BackendResponse:
         # A body goes out chunked, as a streamed client body does; an empty one as length 0.
         if body:
             data, chunked = body, True
         else:
             data, chunked = (None if method in ("GET", "HEAD") else b""), None
-        async with self.session(url).request(
+        async with self.session(_origin(raw_url)).request(
             method, url, headers=headers, data=data, chunked=chunked, allow_redirects=False
         ) as resp:
             payload = await self._read(resp)
-            return BackendResponse(resp.status, resp.headers, payload, str(url))
+            return BackendResponse(resp.status, resp.headers, payload, raw_url)
 
     async def _read(self, resp: aiohttp.ClientResponse) -> bytes:
         """The body, refused past ``max_body`` bytes so a backend cannot exhaust memory."""
@@ -125,3 +126,9 @@ class ClientPool:
                 raise BodyTooLarge(self.max_body)
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _origin(url: str) -> str:
+    """``http://host:port`` of an absolute URL, without parsing it."""
+    end = url.find("/", url.find("//") + 2)
+    return url if end < 0 else url[:end]
