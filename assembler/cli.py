@@ -109,6 +109,10 @@ def main() -> None:
     except AssembleError as exc:
         console.print(f"[red]error:[/] {exc}", soft_wrap=True)
         sys.exit(1)
+    except OSError as exc:  # a disk, permission or network problem: still one line
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        console.print(f"[red]error:[/] {where}{exc.strerror or exc}", soft_wrap=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         console.print("[red]interrupted[/]: the previous output is unchanged")
         sys.exit(130)
