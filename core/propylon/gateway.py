@@ -71,8 +71,8 @@ def extra_configs(service: ServiceConfig) -> Iterator[tuple[str, str, Any]]:
 
 
 def validate_modules(service: ServiceConfig, modules: Sequence[Module]) -> None:
-    """Each module checks its own namespaces; raises the first ConfigError."""
-    owners = {ns: m for m in modules for ns in m.namespaces}
+    """Each module (plugins included) checks its own namespaces; raises the first ConfigError."""
+    owners = {ns: m for m in (PLUGINS, *modules) for ns in m.namespaces}
     for where, namespace, value in extra_configs(service):
         module = owners.get(namespace)
         if module is not None and module.validate is not None:

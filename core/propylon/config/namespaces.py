@@ -21,9 +21,24 @@ def check_core_namespaces(f: Fields, extra: dict[str, Any], namespaces: tuple[st
         if value is not None and not isinstance(value, dict):
             where = f"extra_config.{namespace}"
             raise f.error(where, f"expected an object, got {type(value).__name__} {value!r:.60}")
+    if "router" in namespaces and extra.get("router"):
+        _check_router(f, extra["router"])
     if "proxy" in namespaces and extra.get("proxy"):
         try:
             static_config(extra)
             compile_flatmap(extra["proxy"].get("flatmap_filter"))
         except ConfigError as exc:
             raise exc.located(where=f.where) from None
+
+
+def _check_router(f: Fields, options: dict[str, Any]) -> None:
+    """The router options the server is built from: a mistake here fails at start-up."""
+    where = "extra_config.router"
+    size = options.get("max_payload")
+    if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
+        raise f.error(f"{where}.max_payload", f"expected a size in bytes, got {size!r:.60}")
+    path = options.get("health_path")
+    if path and (not isinstance(path, str) or not path.startswith("/")):
+        raise f.error(
+            f"{where}.health_path", f"expected a path starting with '/', got {path!r:.60}"
+        )

@@ -35,7 +35,19 @@ def decorate_client_factory(
                 name,
             )
             return default
-        return _adapt(factory(plugin_config(options, name), _as_plugin_executor(default)))
+        try:
+            executor = factory(plugin_config(options, name), _as_plugin_executor(default))
+        except Exception as exc:
+            log.error(
+                "%s: %s: %r failed to start (%s: %s): using HTTP",
+                NAMESPACE,
+                backend.name,
+                name,
+                type(exc).__name__,
+                exc,
+            )
+            return default
+        return _adapt(executor)
 
     return client_factory
 

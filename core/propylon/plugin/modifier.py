@@ -29,8 +29,18 @@ def new_modifier_middleware(
             (registry.response_modifier, responses),
         ):
             if name in table:
-                chain.append(table[name](config))
                 found = True
+                try:
+                    chain.append(table[name](config))
+                except Exception as exc:
+                    log.error(
+                        "%s: %s: %r failed to start (%s: %s): skipped",
+                        where,
+                        NAMESPACE,
+                        name,
+                        type(exc).__name__,
+                        exc,
+                    )
         if not found:
             log.error("%s: %s: no modifier named %r is registered: skipped", where, NAMESPACE, name)
     if not requests and not responses:

@@ -11,6 +11,7 @@ from propylon.config.model import BackendConfig, EndpointConfig, ServiceConfig
 from propylon.context import Context
 from propylon.modules.contract import Module
 from propylon.plugin import client, modifier, server
+from propylon.plugin.config import plugin_names
 from propylon.plugin.loader import PluginReport, load_folder
 from propylon.plugin.registry import PluginRegistry
 from propylon.proxy.factory import BackendFactory, ClientFactory, ProxyFactory
@@ -29,6 +30,11 @@ def load_service_plugins(
         folder = Path(service.source).parent / folder
     pattern = str(service.plugin.get("pattern", ".py"))
     return registry, load_folder(folder, pattern, registry, log)
+
+
+def _validate(namespace: str, options: object, where: str) -> None:
+    """Each plugin namespace names its plugins (the plugins themselves load at run time)."""
+    plugin_names(options, where)
 
 
 def _client(next_factory: ClientFactory, ctx: Context) -> ClientFactory:
@@ -76,6 +82,7 @@ PLUGINS = Module(
     name="plugins",
     namespaces=(server.NAMESPACE, client.NAMESPACE, modifier.NAMESPACE),
     description="Runs the plugins loaded from the service's plugin folder.",
+    validate=_validate,
     client=_client,
     backend=_backend,
     proxy=_proxy,

@@ -6,9 +6,10 @@ import logging
 
 from aiohttp import web
 
-from propylon.plugin.api import Handler
+from propylon.plugin.api import Handler, PluginError
 from propylon.plugin.config import plugin_config, plugin_names
 from propylon.plugin.registry import PluginRegistry
+from propylon.proxy.errors import status_of
 
 NAMESPACE = "plugin/http-server"
 _ROUTED_PATH = "propylon.routed_path"
@@ -40,7 +41,23 @@ def install_server_plugins(
     async def server_plugins(request: web.Request, handler: Handler) -> web.StreamResponse:
         # The routed handler is reached through the chain's innermost dispatcher instead.
         request[_ROUTED_PATH] = request.path
-        return await outermost(request)
+        try:
+            return await outermost(request)
+        except web.HTTPException:
+            raise
+        except PluginError as exc:
+            log.error("%s: %s %s: %s", NAMESPACE, request.method, request.path, exc)
+            return web.Response(status=status_of(exc))
+        except Exception as exc:
+            log.error(
+                "%s: %s %s: %s: %s",
+                NAMESPACE,
+                request.method,
+                request.path,
+                type(exc).__name__,
+                exc,
+            )
+            return web.Response(status=500)
 
     app.middlewares.insert(0, server_plugins)
 

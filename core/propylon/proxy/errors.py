@@ -12,6 +12,12 @@ class ProxyError(Exception):
     content_type = ""
 
 
+def status_of(exc: BaseException) -> int:
+    """The status a client gets for ``exc``: its own if HTTP can carry it (plugins set any)."""
+    status = getattr(exc, "status_code", 500)
+    return status if isinstance(status, int) and 100 <= status <= 599 else 500
+
+
 class InvalidStatusError(ProxyError):
     """A backend answered something other than 200 or 201."""
 

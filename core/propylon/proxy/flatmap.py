@@ -39,9 +39,11 @@ def _compile(op: object, index: int) -> Operation:
     if (
         not isinstance(args, list)
         or len(args) < wanted
-        or not all(isinstance(a, str) for a in args)
+        or not all(isinstance(a, str) and a for a in args)
     ):
-        raise ConfigError(f"{kind!r} takes {wanted} path argument(s)", where=f"{where}.args")
+        raise ConfigError(
+            f"{kind!r} takes {wanted} non-empty path argument(s)", where=f"{where}.args"
+        )
     if kind == "del":
         targets = [paths.split(a) for a in args]
         return lambda data: _delete(data, targets)

@@ -29,7 +29,7 @@ def static_config(extra: dict[str, Any]) -> tuple[dict[str, Any], Match] | None:
     if not isinstance(options, dict) or not isinstance(options.get("data"), dict):
         raise ConfigError("expected {'data': {...}, 'strategy': ...}", where=where)
     strategy = options.get("strategy", "always")
-    if strategy not in STRATEGIES:
+    if not isinstance(strategy, str) or strategy not in STRATEGIES:
         raise ConfigError(
             f"unknown strategy {strategy!r}; known: {', '.join(STRATEGIES)}",
             where=f"{where}.strategy",

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from propylon.config.model import EndpointConfig
 from propylon.identity import Identity
-from propylon.proxy.errors import MergedError
+from propylon.proxy.errors import MergedError, status_of
 from propylon.proxy.types import Proxy, Response
 from propylon.render import get_renderer
 from propylon.router.request import new_request_builder
@@ -39,7 +39,21 @@ def new_endpoint_handler(
         if return_error_msg:
             body = str(exc).encode()
             headers["Content-Type"] = getattr(exc, "content_type", "") or TEXT
-        return web.Response(status=getattr(exc, "status_code", 500), body=body, headers=headers)
+        return web.Response(status=status_of(exc), body=body, headers=headers)
+
+    def respond(response: Response, accept: str) -> web.Response:
+        body, content_type = render(response.data, accept)
+        headers = {gateway_header: gateway_value, "Content-Type": content_type}
+        if response.is_complete and response.data:
+            headers[completed] = "true"
+            if cache_control:
+                headers["Cache-Control"] = cache_control
+        else:
+            headers[completed] = "false"
+        out = web.Response(body=body, headers=headers)
+        if response.metadata.headers and response.data:
+            _add_headers(out, response.metadata.headers)  # as Lura: set by modifiers, modules
+        return out
 
     async def handle(request: web.Request) -> web.StreamResponse:
         try:
@@ -50,28 +64,30 @@ def new_endpoint_handler(
             return fail(exc)
         if response.error is not None:
             _log_error(log, prefix, response.error)
-        if no_op:
-            return _pass_through(response, gateway_header, gateway_value, completed)
-        body, content_type = render(response.data, request.headers.get("Accept", ""))
-        headers = {gateway_header: gateway_value, "Content-Type": content_type}
-        if response.is_complete and response.data:
-            headers[completed] = "true"
-            if cache_control:
-                headers["Cache-Control"] = cache_control
-        else:
-            headers[completed] = "false"
-        return web.Response(body=body, headers=headers)
+        try:
+            if no_op:
+                return _pass_through(response, gateway_header, gateway_value, completed)
+            return respond(response, request.headers.get("Accept", ""))
+        except Exception as exc:  # what HTTP cannot carry: huge ints, XML names, plugin headers
+            return fail(exc)
 
     return handle
+
+
+def _add_headers(out: web.StreamResponse, headers: dict[str, list[str]]) -> None:
+    """Checked here: aiohttp would only fail once the response is being written."""
+    for key, values in headers.items():
+        for value in values:
+            if not (isinstance(key, str) and isinstance(value, str)) or "\n" in value:
+                raise ValueError(f"response header {key!r}: {value!r:.60} cannot be sent")
+            out.headers.add(key, value)
 
 
 def _pass_through(
     response: Response, gateway_header: str, gateway_value: str, completed: str
 ) -> web.Response:
     out = web.Response(status=response.metadata.status_code or 200, body=response.raw or b"")
-    for key, values in response.metadata.headers.items():
-        for value in values:
-            out.headers.add(key, value)
+    _add_headers(out, response.metadata.headers)
     out.headers[gateway_header] = gateway_value
     out.headers[completed] = "false"
     return out
