@@ -26,10 +26,16 @@ ManifestArg = Annotated[Path, typer.Argument(help="The edition's manifest.toml."
 def lock_command(manifest: ManifestArg) -> None:
     """Resolve the manifest into a hash-pinned PEP 751 pylock.toml beside it."""
     from assembler.lock import lock
+    from assembler.locked import read_lock
     from assembler.manifest import load_manifest
 
-    path = lock(load_manifest(manifest))
-    console.print(f"[green]\u2713[/] wrote {path}")
+    locked = read_lock(lock(load_manifest(manifest)))
+    modules = ", ".join(f"{n} {locked.package(d).version}" for n, d in locked.modules.items())
+    console.print(
+        f"[green]\u2713[/] wrote {locked.path}: {len(locked.packages)} distributions for "
+        f"Python {locked.python} on {locked.platform}; propylon-core {locked.core_version}"
+        + (f"; modules {modules}" if modules else "")
+    )
 
 
 @app.command("build")
