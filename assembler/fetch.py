@@ -33,7 +33,9 @@ def fetch(url: str, name: str, sha256: str, *, lock: Path) -> Path:
         _download(url, path)
         if sha256_file(path) != sha256:
             path.unlink()
-            raise AssembleError(f"{url} does not match its sha256 in the lock", file=lock)
+            raise AssembleError(
+                f"{url} does not match its sha256 in the lock: refusing to build", file=lock
+            )
         return path
     actual = sha256_file(path)
     if actual != sha256:

@@ -138,3 +138,16 @@ def test_check_plugin_compares_with_the_edition_lock(acme_venv: Path, tmp_path: 
     )
     assert bad.returncode == 1
     assert "the edition has 3." in bad.stdout + bad.stderr
+
+
+def test_installed_edition_rejects_a_bad_company_config(acme_venv: Path, tmp_path: Path) -> None:
+    config = audited_config("http://127.0.0.1:9")
+    config["endpoints"][0]["extra_config"]["acme/audit"] = {"tag": ""}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(config))
+    out = subprocess.run(
+        [acme_venv / "acme-gateway", "check", "-c", path], capture_output=True, text=True
+    )
+    assert out.returncode == 1
+    (line,) = out.stderr.strip().splitlines()
+    assert str(path) in line and "acme/audit" in line and "tag: expected a non-empty string" in line

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assembler.hashing import sha256_file
-from tests.assembler.conftest import assemble, build, make_module, write_manifest
+from tests.assembler.conftest import Built, assemble, build, make_module, write_manifest
 from tests.conftest import PYTHON
 
 
@@ -132,3 +132,26 @@ def test_refuses_to_replace_a_folder_it_did_not_write(vendored: Path, tmp_path: 
     assert result.returncode == 1
     assert "is not the output of a previous build: refusing to replace it" in result.stderr
     assert (precious / "notes.txt").read_text() == "keep me"
+
+
+def test_tampered_wheel_in_a_find_links_wheelhouse_is_refused(
+    acme_build: Built, tmp_path: Path
+) -> None:
+    """Locked from a wheelhouse, then one of its wheels changed: the build stops."""
+    wheelhouse = tmp_path / "wheelhouse"
+    shutil.copytree(acme_build.out / "wheelhouse", wheelhouse)
+    sources = f'\n[sources]\nno-index = true\nfind-links = ["{wheelhouse}"]\n'
+    manifest = write_manifest(tmp_path, '[modules]\ncors = "*"\n' + sources)
+    assemble("lock", manifest)
+    victim = next(wheelhouse.glob("idna-*.whl"))
+    victim.write_bytes(victim.read_bytes() + b"tampered")
+    env = {"PROPYLON_CACHE": str(tmp_path / "empty-cache")}
+    result = assemble(
+        "build", manifest, "--no-image", "--out", tmp_path / "out", env=env, check=False
+    )
+    assert result.returncode == 1
+    assert (
+        f"{victim.as_uri()} does not match its sha256 in the lock: refusing to build"
+        in result.stderr
+    )
+    assert not (tmp_path / "out").exists()
