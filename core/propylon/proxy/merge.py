@@ -55,9 +55,11 @@ def new_parallel_merge(endpoint: EndpointConfig, proxies: list[Proxy]) -> Proxy:
 
     async def parallel_merge(request: Request) -> Response:
         tasks = [asyncio.ensure_future(p(request.clone())) for p in proxies]
-        _done, pending = await asyncio.wait(tasks, timeout=timeout)
-        for task in pending:
-            task.cancel()
+        try:
+            _done, pending = await asyncio.wait(tasks, timeout=timeout)
+        finally:  # also when this request is cancelled: no backend call outlives it
+            for task in tasks:
+                task.cancel()
         acc = _Accumulator(len(tasks))
         for task in tasks:
             if task in pending:

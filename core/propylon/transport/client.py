@@ -21,6 +21,8 @@ REDIRECTS = frozenset((301, 302, 303, 307, 308))
 _SKIP_AUTO = frozenset(("Accept", "Accept-Encoding", "User-Agent", "Content-Type"))
 # What the client itself asks for, as Go's transport does: it decodes gzip transparently.
 _ACCEPT_GZIP = ("Accept-Encoding", "gzip")
+# Headers Go's client drops on a redirect to a host outside the first one's domain.
+_CREDENTIALS = frozenset(("authorization", "www-authenticate", "cookie", "cookie2"))
 
 
 @dataclass(slots=True)
@@ -81,7 +83,7 @@ class ClientPool:
         self, method: str, url: str, headers: Headers, body: bytes
     ) -> BackendResponse:
         target = URL(url, encoded=True)
-        referer = ""
+        referer = initial = ""
         for _ in range(MAX_REDIRECTS + 1):
             sent = [(k, v) for k, vs in headers.items() for v in vs]
             if "Accept-Encoding" not in headers:
@@ -94,8 +96,11 @@ class ClientPool:
             if response.status in (301, 302, 303) and method not in ("GET", "HEAD"):
                 method, body = "GET", b""
             referer = url
+            initial = initial or target.host or ""
             target = target.join(URL(response.headers["Location"], encoded=True))
             url = str(target)
+            if not _in_domain(target.host or "", initial):
+                headers = {k: v for k, v in headers.items() if k.lower() not in _CREDENTIALS}
         raise TooManyRedirects()
 
     async def _send(
@@ -118,7 +123,9 @@ class ClientPool:
         if length is not None:
             if length > self.max_body:
                 raise BodyTooLarge(self.max_body)
-            return await resp.read()
+            if "Content-Encoding" not in resp.headers:
+                return await resp.read()
+        # Chunked, or compressed: counted as decoded, so a small gzip body cannot grow unbounded.
         chunks, size = [], 0
         async for chunk in resp.content.iter_any():
             size += len(chunk)
@@ -126,6 +133,10 @@ class ClientPool:
                 raise BodyTooLarge(self.max_body)
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _in_domain(host: str, initial: str) -> bool:
+    return host == initial or host.endswith("." + initial)
 
 
 def _origin(url: str) -> str:
