@@ -75,6 +75,8 @@ def new_command(
     context = {keys[kind]: name} if name and kind in keys else {}
     path = new(kind, output_dir, no_input=no_input, context=context)
     console.print(f"[green]\u2713[/] created {path}")
+    if kind == "edition":
+        console.print(f"next: cd {path} && assemble build manifest.toml --out dist")
 
 
 @app.command("outdated")
