@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -59,3 +60,26 @@ def test_offline_edition_from_a_wheelhouse(acme_build: Built, tmp_path: Path) ->
     entries = {e["name"]: e for e in built.report["wheelhouse"]}
     assert entries["propylon-cors"]["source"].startswith("file://")
     assert entries["idna"]["origin"] == "index"
+
+
+def test_module_published_as_an_sdist_only(tmp_path: Path) -> None:
+    """An sdist in the sources: hash-checked against the lock, then built into a wheel."""
+    links = tmp_path / "links"
+    module = make_module(tmp_path / "src", "propylon-greeter")
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"from poetry.core.masonry import api; api.build_sdist({str(links)!r})",
+        ],
+        cwd=module,
+        check=True,
+        capture_output=True,
+    )
+    manifest = write_manifest(
+        tmp_path, f'[modules]\ngreeter = "*"\n\n[sources]\nfind-links = ["{links}"]\n'
+    )
+    built = build(manifest, tmp_path / "out", "--no-image")
+    entry = next(e for e in built.report["wheelhouse"] if e["name"] == "propylon-greeter")
+    assert entry["origin"] == "sdist" and entry["source"].endswith(".tar.gz")
+    assert (built.out / "wheelhouse" / entry["file"]).is_file()
