@@ -71,3 +71,4 @@ def test_root_dockerfile_builds_the_ce() -> None:
     ).stdout
     for name in module_folders():
         assert f"  {name} " in version
+    subprocess.run(["podman", "image", "prune", "-f"], capture_output=True, env=env)

@@ -25,11 +25,14 @@ pytestmark = [pytest.mark.container, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def podman() -> dict[str, str]:
+def podman() -> Iterator[dict[str, str]]:
     reason = prepare_containers()
     if reason is not None:
         pytest.skip(reason)
-    return {**os.environ, **container_env()}
+    env = {**os.environ, **container_env()}
+    yield env
+    # Images replaced by newer builds under the same tags: keep the test storage small.
+    subprocess.run(["podman", "image", "prune", "-f"], capture_output=True, env=env)
 
 
 def run(env: dict[str, str], *args: str | Path, timeout: float = 300) -> str:
