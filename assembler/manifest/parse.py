@@ -1,0 +1,288 @@
+"""Parses a manifest strictly: an unknown key, a wrong type or a missing path is an error
+naming the file, the line and the key, so a typo never silently builds another edition.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from assembler.errors import AssembleError
+from assembler.manifest.model import (
+    CONTRIB_PREFIX,
+    Core,
+    Edition,
+    Image,
+    Manifest,
+    ModuleSpec,
+    Sources,
+)
+from assembler.tomlpos import key_line
+
+_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
+_PYTHON = re.compile(r"^3\.\d+$")
+_SECTIONS = {"edition", "core", "modules", "sources", "image"}
+
+
+def default_platform() -> str:
+    machine = {"arm64": "aarch64", "amd64": "x86_64"}.get(platform.machine().lower())
+    return f"{machine or platform.machine()}-manylinux_2_36"
+
+
+def load_manifest(path: Path | str) -> Manifest:
+    path = Path(path).absolute()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AssembleError("manifest not found", file=path) from None
+    except OSError as exc:
+        raise AssembleError(f"cannot read the manifest: {exc.strerror}", file=path) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise AssembleError(
+            f"invalid TOML: {message}", file=path, line=int(match.group(1)) if match else None
+        ) from None
+    return _Parser(path, text, data).parse()
+
+
+class _Parser:
+    def __init__(self, path: Path, text: str, data: dict[str, Any]) -> None:
+        self.path, self.text, self.data = path, text, data
+
+    def fail(self, message: str, *key: str) -> AssembleError:
+        return AssembleError(
+            message, file=self.path, line=key_line(self.text, key), key=".".join(key) or None
+        )
+
+    def table(self, key: str, *, required: bool) -> dict[str, Any]:
+        if key not in self.data:
+            if required:
+                raise self.fail(f"missing table [{key}]")
+            return {}
+        value = self.data[key]
+        if not isinstance(value, dict):
+            raise self.fail("expected a table", key)
+        return value
+
+    def only(self, table: dict[str, Any], allowed: set[str], *where: str) -> None:
+        for key in table:
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                raise self.fail(f"unknown key (expected one of: {known})", *where, key)
+
+    def string(
+        self, table: dict[str, Any], key: str, *where: str, default: str | None = None
+    ) -> str:
+        if key not in table:
+            if default is None:
+                raise self.fail("missing required key", *where, key)
+            return default
+        value = table[key]
+        if not isinstance(value, str):
+            raise self.fail(f"expected a string, got {type(value).__name__}", *where, key)
+        return value
+
+    def strings(self, table: dict[str, Any], key: str, *where: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail("expected a list of strings", *where, key)
+        return tuple(value)
+
+    def local_path(self, raw: str, *key: str, kind: str = "any") -> Path:
+        path = (self.path.parent / os.path.expanduser(os.path.expandvars(raw))).resolve()
+        if not path.exists():
+            raise self.fail(f"path {raw!r} does not exist ({path})", *key)
+        if kind == "dir" and not path.is_dir():
+            raise self.fail(f"path {raw!r} is not a folder", *key)
+        if kind == "file" and not path.is_file():
+            raise self.fail(f"path {raw!r} is not a file", *key)
+        if kind == "project" and not (path / "pyproject.toml").is_file():
+            raise self.fail(f"path {raw!r} has no pyproject.toml", *key)
+        return path
+
+    def specifier(self, raw: str, *key: str) -> str:
+        raw = raw.strip()
+        if raw in ("", "*"):
+            return ""
+        try:
+            return str(SpecifierSet(raw))
+        except InvalidSpecifier:
+            raise self.fail(f"invalid version range {raw!r} (e.g. '>=0.1,<0.2')", *key) from None
+
+    def parse(self) -> Manifest:
+        for key in self.data:
+            if key not in _SECTIONS:
+                raise self.fail(
+                    f"unknown table (expected one of: {', '.join(sorted(_SECTIONS))})", key
+                )
+        return Manifest(
+            path=self.path,
+            text=self.text,
+            data=self.data,
+            edition=self.parse_edition(),
+            core=self.parse_core(),
+            modules=self.parse_modules(),
+            sources=self.parse_sources(),
+            image=self.parse_image(),
+        )
+
+    def parse_edition(self) -> Edition:
+        t = self.table("edition", required=True)
+        keys = {"name", "version", "command", "python", "platform", "package", "description"}
+        self.only(t, keys, "edition")
+        name = self.string(t, "name", "edition")
+        if not _NAME.match(name):
+            raise self.fail(f"{name!r} is not a valid distribution name", "edition", "name")
+        version = self.string(t, "version", "edition")
+        try:
+            Version(version)
+        except InvalidVersion:
+            raise self.fail(f"{version!r} is not a PEP 440 version", "edition", "version") from None
+        python = self.string(t, "python", "edition", default="3.11")
+        if not _PYTHON.match(python):
+            raise self.fail(
+                f"expected a Python version like '3.11', got {python!r}", "edition", "python"
+            )
+        package = self.string(
+            t, "package", "edition", default=canonicalize_name(name).replace("-", "_")
+        )
+        if not package.isidentifier():
+            raise self.fail(f"{package!r} is not a Python package name", "edition", "package")
+        command = self.string(t, "command", "edition", default=name)
+        if not _NAME.match(command):
+            raise self.fail(f"{command!r} is not a valid command name", "edition", "command")
+        return Edition(
+            name=name,
+            version=version,
+            command=command,
+            python=python,
+            platform=self.string(t, "platform", "edition", default=default_platform()),
+            package=package,
+            description=self.string(t, "description", "edition", default=f"The {name} API gateway"),
+        )
+
+    def parse_core(self) -> Core:
+        t = self.table("core", required=False)
+        self.only(t, {"version", "path"}, "core")
+        if "path" in t and "version" in t:
+            raise self.fail("give either version or path, not both", "core", "path")
+        if "path" in t:
+            raw = self.string(t, "path", "core")
+            return Core(path=self.local_path(raw, "core", "path", kind="project"))
+        return Core(
+            version=self.specifier(
+                self.string(t, "version", "core", default="*"), "core", "version"
+            )
+        )
+
+    def parse_modules(self) -> tuple[ModuleSpec, ...]:
+        t = self.table("modules", required=False)
+        modules = []
+        for name, value in t.items():
+            if not _NAME.match(name):
+                raise self.fail(f"{name!r} is not a valid module name", "modules", name)
+            modules.append(self.parse_module(name, value))
+        return tuple(modules)
+
+    def parse_module(self, name: str, value: Any) -> ModuleSpec:
+        where = ("modules", name)
+        contrib = CONTRIB_PREFIX + canonicalize_name(name)
+        if isinstance(value, str):
+            return ModuleSpec(name, "index", self.specifier(value, *where), distribution=contrib)
+        if not isinstance(value, dict):
+            raise self.fail("expected a version range or a table", *where)
+        self.only(value, {"version", "path", "git", "rev", "wheel", "distribution"}, *where)
+        kinds = [k for k in ("path", "git", "wheel") if k in value]
+        if len(kinds) > 1:
+            raise self.fail(f"give only one of path, git, wheel (got {', '.join(kinds)})", *where)
+        dist = self.string(value, "distribution", *where, default="")
+        if not kinds:
+            spec = self.specifier(
+                self.string(value, "version", *where, default="*"), *where, "version"
+            )
+            return ModuleSpec(name, "index", spec, distribution=dist or contrib)
+        kind = kinds[0]
+        if "version" in value:
+            raise self.fail(f"version is not used with {kind}", *where, "version")
+        if kind == "path":
+            path = self.local_path(
+                self.string(value, "path", *where), *where, "path", kind="project"
+            )
+            return ModuleSpec(name, "path", path=path, distribution=dist)
+        if kind == "wheel":
+            raw = self.string(value, "wheel", *where)
+            path = self.local_path(raw, *where, "wheel", kind="file")
+            if path.suffix != ".whl":
+                raise self.fail(f"{raw!r} is not a .whl file", *where, "wheel")
+            return ModuleSpec(
+                name,
+                "wheel",
+                path=path,
+                distribution=dist or canonicalize_name(path.name.split("-")[0]),
+            )
+        url = self.string(value, "git", *where)
+        rev = self.string(value, "rev", *where, default="")
+        if not rev:
+            raise self.fail(
+                "a git module needs rev (a tag or commit) so the lock is stable", *where, "git"
+            )
+        return ModuleSpec(name, "git", git=url, rev=rev, distribution=dist)
+
+    def parse_sources(self) -> Sources:
+        t = self.table("sources", required=False)
+        self.only(t, {"index-url", "extra-index-url", "find-links", "local", "no-index"}, "sources")
+        no_index = t.get("no-index", False)
+        if not isinstance(no_index, bool):
+            raise self.fail("expected true or false", "sources", "no-index")
+        find_links = []
+        for raw in self.strings(t, "find-links", "sources"):
+            is_url = "://" in raw
+            find_links.append(
+                raw if is_url else str(self.local_path(raw, "sources", "find-links", kind="dir"))
+            )
+        local = tuple(
+            self.local_path(raw, "sources", "local", kind="dir")
+            for raw in self.strings(t, "local", "sources")
+        )
+        return Sources(
+            no_index=no_index,
+            index_url=self.string(t, "index-url", "sources", default=""),
+            extra_index_urls=self.strings(t, "extra-index-url", "sources"),
+            find_links=tuple(find_links),
+            local=local,
+        )
+
+    def parse_image(self) -> Image:
+        t = self.table("image", required=False)
+        self.only(t, {"base", "tags", "port", "labels", "config"}, "image")
+        port = t.get("port", 8080)
+        if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+            raise self.fail("expected a port number (1-65535)", "image", "port")
+        labels = t.get("labels", {})
+        if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+            raise self.fail("expected a table of strings", "image", "labels")
+        config = None
+        if "config" in t:
+            config = self.local_path(
+                self.string(t, "config", "image"), "image", "config", kind="file"
+            )
+        return Image(
+            base=self.string(t, "base", "image", default=""),
+            tags=self.strings(t, "tags", "image"),
+            port=port,
+            labels=dict(labels),
+            config=config,
+        )
