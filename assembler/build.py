@@ -25,6 +25,7 @@ from assembler.output import staged_output
 from assembler.progress import Steps
 from assembler.project import build_distributions, generate
 from assembler.report import edition_report, summary, write_report
+from assembler.requirements import write_requirements
 from assembler.sbom import write_sbom
 from assembler.target import Target
 from assembler.wheelhouse import WheelEntry, Wheelhouse
@@ -94,8 +95,10 @@ def build(manifest_path: Path, options: Options, console: Console) -> dict[str, 
                 "project",
             )
             shutil.copyfile(manifest.lock_path, stage / manifest.lock_path.name)
+        all_wheels = [*entries, edition_entry]
+        write_requirements(stage / "requirements.txt", all_wheels, edition.name)
         with steps.step("docker", "Dockerfile and build context"):
-            write_context(manifest, wheelhouse, stage / "docker")
+            write_context(manifest, wheelhouse, stage / "requirements.txt", stage / "docker")
         image_info: dict[str, Any] | None = None
         if base is not None:
             with steps.step("image", "OCI image (base -> dependencies -> edition)"):
@@ -112,7 +115,6 @@ def build(manifest_path: Path, options: Options, console: Console) -> dict[str, 
                 image_info = result.describe(manifest.image.base)
                 steps.note("image", result.digest[:19] + "...")
         with steps.step("sbom", "SBOM and report"):
-            all_wheels = [*entries, edition_entry]
             write_sbom(
                 stage / "sbom.cdx.json",
                 manifest,

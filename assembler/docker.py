@@ -12,10 +12,12 @@ from assembler.templates import render
 DEFAULT_BASE = "localhost/debian-python:bookworm"
 
 
-def write_context(manifest: Manifest, wheelhouse: Path, out: Path) -> Path:
-    """``out``: Dockerfile, .dockerignore, wheelhouse/ and the gateway config, if any."""
+def write_context(manifest: Manifest, wheelhouse: Path, requirements: Path, out: Path) -> Path:
+    """``out``: Dockerfile, .dockerignore, wheelhouse/, its hashed requirements and the
+    gateway config, if any: the image build installs only files whose hashes match."""
     out.mkdir(parents=True)
     shutil.copytree(wheelhouse, out / "wheelhouse")
+    shutil.copyfile(requirements, out / "requirements.txt")
     config = None
     if manifest.image.config is not None:
         config = "gateway.json"
@@ -35,5 +37,7 @@ def write_context(manifest: Manifest, wheelhouse: Path, out: Path) -> Path:
         "config_path": CONFIG_PATH,
     }
     (out / "Dockerfile").write_text(render("image/Dockerfile.j2", **context), encoding="utf-8")
-    (out / ".dockerignore").write_text("*\n!wheelhouse\n!gateway.json\n", encoding="utf-8")
+    (out / ".dockerignore").write_text(
+        "*\n!wheelhouse\n!requirements.txt\n!gateway.json\n", encoding="utf-8"
+    )
     return out / "Dockerfile"

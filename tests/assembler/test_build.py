@@ -4,6 +4,7 @@ its wheelhouse alone and serves through its company module."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import tomllib
 import zipfile
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from assembler.hashing import sha256_file
 from tests.assembler.backend import orders_app
-from tests.assembler.conftest import ACME, Built
+from tests.assembler.conftest import ACME, Built, clean_pip_env, new_venv
 from tests.assembler.edition_process import audited_config, serving
 from tests.conftest import Servers, get
 
@@ -151,3 +152,35 @@ def test_installed_edition_rejects_a_bad_company_config(acme_venv: Path, tmp_pat
     assert out.returncode == 1
     (line,) = out.stderr.strip().splitlines()
     assert str(path) in line and "acme/audit" in line and "tag: expected a non-empty string" in line
+
+
+def test_hash_checked_install_refuses_a_tampered_wheelhouse(
+    acme_build: Built, tmp_path: Path
+) -> None:
+    """requirements.txt pins every wheel's hash: pip installs the build, and only the build."""
+    wheelhouse = tmp_path / "wheelhouse"
+    shutil.copytree(acme_build.out / "wheelhouse", wheelhouse)
+    bin_dir = new_venv(tmp_path / "venv")
+    install = [
+        bin_dir / "pip",
+        "install",
+        "-q",
+        "--no-index",
+        "--find-links",
+        wheelhouse,
+        "--require-hashes",
+        "-r",
+        acme_build.out / "requirements.txt",
+    ]
+    victim = next(wheelhouse.glob("idna-*.whl"))
+    original = victim.read_bytes()
+    victim.write_bytes(original + b"tampered")
+    refused = subprocess.run(install, capture_output=True, text=True, env=clean_pip_env())
+    assert refused.returncode != 0
+    assert "DO NOT MATCH THE HASHES" in refused.stderr
+    victim.write_bytes(original)
+    subprocess.run(install, check=True, env=clean_pip_env())
+    version = subprocess.run(
+        [bin_dir / "acme-gateway", "version"], capture_output=True, text=True, check=True
+    )
+    assert "acme-audit 0.3.0" in version.stdout
