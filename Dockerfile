@@ -30,9 +30,10 @@ RUN python3 -m venv /assembler \
 
 FROM ${BASE}
 COPY --from=build /dist/wheelhouse /tmp/wheelhouse
+COPY --from=build /dist/requirements.txt /tmp/wheelhouse/requirements.txt
 RUN python3 -m venv /opt/propylon-ce \
  && /opt/propylon-ce/bin/pip install --no-index --no-cache-dir --disable-pip-version-check \
-      --quiet --find-links /tmp/wheelhouse propylon-ce \
+      --quiet --find-links /tmp/wheelhouse --require-hashes -r /tmp/wheelhouse/requirements.txt \
  && rm -rf /tmp/wheelhouse
 COPY editions/ce/gateway.json /etc/propylon/gateway.json
 ENV PATH=/opt/propylon-ce/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
