@@ -115,11 +115,24 @@ class Resolver:
             version = self.local[CORE_DISTRIBUTION].version
             return Wanted(local, None, CORE_DISTRIBUTION), version
         line = f"{CORE_DISTRIBUTION}{core.version}"
+        kept = self.previous_core()
+        if kept and SpecifierSet(core.version).contains(kept, prereleases=True):
+            return Wanted(line, None, CORE_DISTRIBUTION), kept
         ok, out = self.compile([line], extra=["--no-deps"])
         if not ok:
             raise self.manifest.error(f"no propylon-core matches: {out}", "core", "version")
         versions = {p["name"]: p.get("version") for p in tomllib.loads(out)["packages"]}
         return Wanted(line, None, CORE_DISTRIBUTION), versions[CORE_DISTRIBUTION]
+
+    def previous_core(self) -> str:
+        """The core version of the previous lock, unless the core is being upgraded."""
+        if self.upgrade is True or CORE_DISTRIBUTION in (self.upgrade or ()):
+            return ""
+        try:
+            data = tomllib.loads(self.manifest.lock_path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            return ""
+        return str(data.get("tool", {}).get("propylon", {}).get("core", ""))
 
     def module(self, module: ModuleSpec) -> Wanted:
         root = self.manifest.root
