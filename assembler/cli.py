@@ -111,6 +111,16 @@ def diff_command(
     diff(old, new, console)
 
 
+@app.command("verify")
+def verify_command(
+    out: Annotated[Path, typer.Argument(help="A build output folder.")] = Path("dist"),
+) -> None:
+    """Check a build output against its report: hashes, extra files, image blobs."""
+    from assembler.verify import verify
+
+    verify(out, console)
+
+
 def main() -> None:
     try:
         app()

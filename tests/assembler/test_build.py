@@ -12,7 +12,7 @@ from pathlib import Path
 
 from assembler.hashing import sha256_file
 from tests.assembler.backend import orders_app
-from tests.assembler.conftest import ACME, Built, clean_pip_env, new_venv
+from tests.assembler.conftest import ACME, Built, assemble, clean_pip_env, new_venv
 from tests.assembler.edition_process import audited_config, serving
 from tests.conftest import Servers, get
 
@@ -184,3 +184,18 @@ def test_hash_checked_install_refuses_a_tampered_wheelhouse(
         [bin_dir / "acme-gateway", "version"], capture_output=True, text=True, check=True
     )
     assert "acme-audit 0.3.0" in version.stdout
+
+
+def test_verify_checks_an_output_against_its_report(acme_build: Built, tmp_path: Path) -> None:
+    ok = assemble("verify", acme_build.out)
+    assert "files match report.json" in ok.stderr
+    copy = tmp_path / "copy"
+    shutil.copytree(acme_build.out, copy)
+    (copy / "wheelhouse" / "extra-1.0-py3-none-any.whl").write_bytes(b"")
+    victim = next((copy / "wheelhouse").glob("idna-*.whl"))
+    victim.write_bytes(victim.read_bytes() + b"tampered")
+    bad = assemble("verify", copy, check=False)
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == (
+        f"error: {copy}: wheelhouse/{victim.name}: sha256 differs from the report (and 1 more)"
+    )

@@ -1,0 +1,61 @@
+"""``assemble verify OUT``: checks a build output against its own report, before it is
+shipped or installed: every artifact's hash, nothing added, and every blob of the image."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tarfile
+from pathlib import Path
+from typing import IO
+
+from rich.console import Console
+
+from assembler.errors import AssembleError
+from assembler.hashing import sha256_file
+from assembler.output import MARKER
+
+
+def _sha256(stream: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    while chunk := stream.read(1 << 20):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def image_problems(archive: Path) -> list[str]:
+    """Blobs whose content does not match the digest they are stored under."""
+    problems = []
+    with tarfile.open(archive) as tar:
+        for member in tar:
+            if member.isfile() and member.name.startswith("blobs/sha256/"):
+                stream = tar.extractfile(member)
+                assert stream is not None
+                if _sha256(stream) != member.name.rsplit("/", 1)[1]:
+                    problems.append(f"{archive.name}: blob {member.name} does not match its digest")
+    return problems
+
+
+def verify(out: Path, console: Console) -> None:
+    report_path = out / MARKER
+    try:
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        raise AssembleError("not a build output (no readable report.json)", file=out) from None
+    problems = []
+    recorded = {a["path"]: a["sha256"] for a in report["artifacts"]}
+    for rel, sha256 in recorded.items():
+        path = out / rel
+        if not path.is_file():
+            problems.append(f"{rel}: missing")
+        elif sha256_file(path) != sha256:
+            problems.append(f"{rel}: sha256 differs from the report")
+    for path in sorted((out / "wheelhouse").glob("*")):
+        if str(path.relative_to(out)) not in recorded:
+            problems.append(f"{path.relative_to(out)}: not part of the build")
+    if report.get("image"):
+        problems += image_problems(out / report["image"]["archive"])
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise AssembleError(f"{problems[0]}{more}", file=out)
+    console.print(f"[green]\u2713[/] {out}: {len(recorded)} files match report.json")
