@@ -104,7 +104,12 @@ def summary(console: Console, report: dict[str, Any]) -> None:
     for module in report["modules"]:
         table.add_row(f"module {module['name']}", f"{module['distribution']} {module['version']}")
     if report.get("image"):
-        table.add_row("image", f"{report['image']['archive']} {report['image']['digest'][:19]}...")
+        image = report["image"]
+        table.add_row("image", f"{image['archive']} {image['digest'][:19]}...")
+        if image["tags"]:
+            first, others = image["tags"][0], image["tags"][1:]
+            hint = "".join(f"; podman tag {first} {t}" for t in others)
+            table.add_row("load", f"podman load -i {image['archive']} (as {first}){hint}")
     table.add_row("durations", ", ".join(f"{k} {v:.1f}s" for k, v in report["durations"].items()))
     table.add_row("total", f"{report['total_seconds']:.1f}s")
     console.print(table)

@@ -47,18 +47,14 @@ def write_archive(
         "annotations": annotations,
     }
     manifest_blob = json_blob(manifest, MANIFEST)
-    refs = tags or [""]
-    index = {
-        "schemaVersion": 2,
-        "mediaType": INDEX,
-        "manifests": [
-            {
-                **manifest_blob.descriptor(),
-                **({"annotations": {"org.opencontainers.image.ref.name": tag}} if tag else {}),
-            }
-            for tag in refs
-        ],
-    }
+    # One entry: engines refuse an archive listing the image twice. It carries the first tag;
+    # the others are recorded beside it for `podman tag` (OCI gives one name per entry).
+    entry: dict[str, Any] = dict(manifest_blob.descriptor())
+    if tags:
+        entry["annotations"] = {"org.opencontainers.image.ref.name": tags[0]}
+        if len(tags) > 1:
+            entry["annotations"]["io.propylon.image.tags"] = ",".join(tags)
+    index = {"schemaVersion": 2, "mediaType": INDEX, "manifests": [entry]}
     blobs = {b.digest: b for b in [config_blob, manifest_blob, *layers]}
     with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
 

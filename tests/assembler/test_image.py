@@ -36,7 +36,7 @@ def edition(tmp_path: Path, python: str = "3.11") -> Path:
     return write_manifest(
         tmp_path,
         f'[modules]\ngreeter = {{ path = "{module}" }}\n\n'
-        '[image]\nbase = "rootfs:./tiny.tar"\ntags = ["test/gateway:0.0.1"]\nport = 9090\n'
+        '[image]\nbase = "rootfs:./tiny.tar"\ntags = ["test/gateway:0.0.1", "test/gateway:latest"]\nport = 9090\n'
         'labels = { "org.opencontainers.image.vendor" = "Tests" }\n',
     )
 
@@ -84,7 +84,11 @@ def test_layout_index_manifest_config(tiny: tuple[Built, Layout]) -> None:
     index = layout.json("index.json")
     (entry,) = index["manifests"]
     assert entry["digest"] == built.report["image"]["digest"]
+    # One entry (engines refuse an image listed twice), named by the first tag.
     assert entry["annotations"]["org.opencontainers.image.ref.name"] == "test/gateway:0.0.1"
+    assert (
+        entry["annotations"]["io.propylon.image.tags"] == "test/gateway:0.0.1,test/gateway:latest"
+    )
     manifest = layout.json(entry["digest"])
     assert manifest["mediaType"] == "application/vnd.oci.image.manifest.v1+json"
     assert len(manifest["layers"]) == 3  # base -> dependencies -> edition
