@@ -20,6 +20,7 @@ from aiohttp import web
 log = logging.getLogger("propylon")
 # How long an idle keep-alive connection is kept when the service sets no idle_timeout.
 DEFAULT_IDLE_TIMEOUT = 75.0
+STOP_SIGNALS = frozenset((signal.SIGINT, signal.SIGTERM))
 
 
 class PortInUse(OSError):
@@ -49,20 +50,50 @@ def run_worker(
     make_app: Callable[[], web.Application], host: str, port: int, reuse: bool, idle_timeout: float
 ) -> None:
     loop = new_event_loop()
-    asyncio.set_event_loop(loop)
-    app = make_app()
-    web.run_app(
-        app,
-        host=host or None,
-        port=port,
-        reuse_port=reuse,
-        access_log=None,
-        print=None,
-        loop=loop,
-        shutdown_timeout=5.0,
-        handler_cancellation=True,
-        keepalive_timeout=idle_timeout or DEFAULT_IDLE_TIMEOUT,
-    )
+    try:
+        asyncio.set_event_loop(loop)
+        _stop_on_first_signal(loop)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked by serve() across fork
+        app = make_app()
+        web.run_app(
+            app,
+            host=host or None,
+            port=port,
+            reuse_port=reuse,
+            access_log=None,
+            print=None,
+            loop=loop,
+            shutdown_timeout=5.0,
+            handler_cancellation=True,
+            keepalive_timeout=idle_timeout or DEFAULT_IDLE_TIMEOUT,
+            handle_signals=False,
+        )
+    finally:
+        if not loop.is_closed():
+            loop.close()
+
+
+def _stop_on_first_signal(loop: asyncio.AbstractEventLoop) -> None:
+    """SIGINT/SIGTERM start a graceful stop; later ones are ignored, not a second exit.
+
+    Ctrl-C reaches a worker twice (from the terminal and forwarded by the supervisor):
+    aiohttp's own handlers would break off the graceful stop on the second one. A plain
+    handler, taken before the app is built: a signal arriving before the loop runs waits
+    in the loop's queue instead of being lost.
+    """
+    stopping = False
+
+    def graceful_exit() -> None:
+        raise web.GracefulExit()
+
+    def on_signal(_signum: int, _frame: object) -> None:
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            loop.call_soon_threadsafe(graceful_exit)
+
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, on_signal)
 
 
 def serve(
@@ -78,23 +109,34 @@ def serve(
         run_worker(make_app, host, port, False, idle_timeout)
         return 0
     children: list[int] = []
+    forward = _forward_signals(children)  # before forking: a Ctrl-C now reaches every worker
     for _ in range(workers):
+        # Blocked across fork: a signal landing in between would run the parent's handler.
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         pid = os.fork()
         if pid == 0:
-            code = 0
-            try:
-                run_worker(make_app, host, port, True, idle_timeout)
-            except BaseException as exc:  # the child must never return into the parent's code
-                log.error("worker %d stopped: %s", os.getpid(), exc)
-                code = 1
-            finally:
-                os._exit(code)
+            _run_child(make_app, host, port, idle_timeout)
         children.append(pid)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     log.info("listening on %s:%d with %d workers", host or "*", port, workers)
-    return _supervise(children)
+    return _supervise(children, forward)
 
 
-def _supervise(children: list[int]) -> int:
+def _run_child(
+    make_app: Callable[[], web.Application], host: str, port: int, idle_timeout: float
+) -> None:
+    """A worker process: never returns into the parent's code."""
+    code = 0
+    try:
+        run_worker(make_app, host, port, True, idle_timeout)
+    except BaseException as exc:
+        log.error("worker %d stopped: %s", os.getpid(), exc)
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _forward_signals(children: list[int]) -> Callable[[int, object], None]:
     def forward(signum: int, _frame: object) -> None:
         for pid in children:
             with contextlib.suppress(ProcessLookupError):
@@ -102,6 +144,10 @@ def _supervise(children: list[int]) -> int:
 
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
+    return forward
+
+
+def _supervise(children: list[int], forward: Callable[[int, object], None]) -> int:
     status = 0
     remaining = set(children)
     while remaining:
@@ -111,9 +157,13 @@ def _supervise(children: list[int]) -> int:
             break
         remaining.discard(pid)
         exit_code = os.waitstatus_to_exitcode(code)
-        if exit_code not in (0, -signal.SIGTERM, -signal.SIGINT) and remaining:
+        if exit_code in (0, -signal.SIGTERM, -signal.SIGINT):
+            continue
+        status = 1
+        if remaining:
             log.error("worker %d exited with %d: stopping the others", pid, exit_code)
-            status = 1
             forward(signal.SIGTERM, None)
+        else:
+            log.error("worker %d exited with %d", pid, exit_code)
     sys.stdout.flush()
     return status
