@@ -63,6 +63,8 @@ def load_plugin(path: Path, registry: PluginRegistry, logger: logging.Logger) ->
         report.error = f"SyntaxError: {exc.msg} (line {exc.lineno})"
     except Exception as exc:
         report.error = f"{type(exc).__name__}: {exc}"
+    except SystemExit as exc:  # a plugin must not stop the gateway
+        report.error = f"called sys.exit({exc.code!r})"
     report.registered = registrar.registered
     if not report.error and not any(registrar.registered.values()):
         report.error = "registered nothing"
@@ -113,7 +115,7 @@ def _guarded(register):
             register(registrar)
         except RegistrationError:
             raise
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             raise PluginLoadError(f"register() raised {type(exc).__name__}: {exc}") from None
 
     return call
