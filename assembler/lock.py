@@ -150,6 +150,8 @@ class Resolver:
             dist = module.distribution
             return Wanted(f"{dist} @ {_relative(module.path, root)}", module, dist)
         url = f"git+{module.git}@{module.rev}"
+        if module.subdirectory:
+            url += f"#subdirectory={module.subdirectory}"
         line = f"{module.distribution} @ {url}" if module.distribution else url
         return Wanted(line, module, module.distribution)
 
@@ -219,7 +221,11 @@ def _name_vcs(doc: tomlkit.TOMLDocument, wanted: Wanted) -> Wanted:
     assert wanted.module is not None
     for package in doc["packages"]:
         vcs = package.get("vcs")
-        if vcs and wanted.module.git in str(vcs.get("url", "")):
+        if (
+            vcs
+            and wanted.module.git in str(vcs.get("url", ""))
+            and wanted.module.subdirectory == str(vcs.get("subdirectory", "")).strip("/")
+        ):
             return Wanted(wanted.requirement, wanted.module, package["name"])
     return wanted
 

@@ -42,6 +42,7 @@ class ModuleSpec:
     path: Path | None = None
     git: str = ""
     rev: str = ""
+    subdirectory: str = ""  # a module inside a monorepo
     distribution: str = ""
 
 

@@ -204,7 +204,8 @@ class _Parser:
             return ModuleSpec(name, "index", self.specifier(value, *where), distribution=contrib)
         if not isinstance(value, dict):
             raise self.fail("expected a version range or a table", *where)
-        self.only(value, {"version", "path", "git", "rev", "wheel", "distribution"}, *where)
+        keys = {"version", "path", "git", "rev", "subdirectory", "wheel", "distribution"}
+        self.only(value, keys, *where)
         kinds = [k for k in ("path", "git", "wheel") if k in value]
         if len(kinds) > 1:
             raise self.fail(f"give only one of path, git, wheel (got {', '.join(kinds)})", *where)
@@ -215,6 +216,8 @@ class _Parser:
             )
             return ModuleSpec(name, "index", spec, distribution=dist or contrib)
         kind = kinds[0]
+        if "subdirectory" in value and kind != "git":
+            raise self.fail("subdirectory is only used with git", *where, "subdirectory")
         if "version" in value:
             raise self.fail(f"version is not used with {kind}", *where, "version")
         if kind == "path":
@@ -239,7 +242,10 @@ class _Parser:
             raise self.fail(
                 "a git module needs rev (a tag or commit) so the lock is stable", *where, "git"
             )
-        return ModuleSpec(name, "git", git=url, rev=rev, distribution=dist)
+        subdirectory = self.string(value, "subdirectory", *where, default="").strip("/")
+        return ModuleSpec(
+            name, "git", git=url, rev=rev, subdirectory=subdirectory, distribution=dist
+        )
 
     def parse_sources(self) -> Sources:
         t = self.table("sources", required=False)

@@ -83,3 +83,42 @@ def test_module_published_as_an_sdist_only(tmp_path: Path) -> None:
     entry = next(e for e in built.report["wheelhouse"] if e["name"] == "propylon-greeter")
     assert entry["origin"] == "sdist" and entry["source"].endswith(".tar.gz")
     assert (built.out / "wheelhouse" / entry["file"]).is_file()
+
+
+def test_modules_from_one_monorepo_by_subdirectory(tmp_path: Path) -> None:
+    repo = tmp_path / "monorepo"
+    make_module(repo, "greeter-one")
+    two = make_module(repo, "greeter-two")
+    (two / "propylon_greeter").rename(two / "propylon_greeter_two")
+    pyproject = two / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("propylon_greeter", "propylon_greeter_two"))
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "both"], ["tag", "v2"]):
+        subprocess.run([*GIT, *args], cwd=repo, check=True)
+    url = f"file://{repo}"
+    manifest = write_manifest(
+        tmp_path,
+        "[modules]\n"
+        f'one = {{ git = "{url}", rev = "v2", subdirectory = "greeter-one" }}\n'
+        f'two = {{ git = "{url}", rev = "v2", subdirectory = "greeter-two" }}\n',
+    )
+    built = build(manifest, tmp_path / "out", "--no-image")
+    lock = tomllib.loads((tmp_path / "pylock.toml").read_text())
+    assert lock["tool"]["propylon"]["modules"] == {"one": "greeter-one", "two": "greeter-two"}
+    assert [m["distribution"] for m in built.report["modules"]] == ["greeter-one", "greeter-two"]
+    registry = (built.out / "project" / "test_gateway" / "registry.py").read_text()
+    assert registry.index("from propylon_greeter import") < registry.index(
+        "from propylon_greeter_two import"
+    )
+
+
+def test_subdirectory_is_for_git_modules_only(tmp_path: Path) -> None:
+    module = make_module(tmp_path / "mods", "greeter-one")
+    manifest = write_manifest(
+        tmp_path, f'[modules]\ngreeter = {{ path = "{module}", subdirectory = "x" }}\n'
+    )
+    result = assemble("lock", manifest, check=False)
+    assert result.returncode == 1
+    assert (
+        f"{manifest}:10: modules.greeter.subdirectory: subdirectory is only used with git"
+        in result.stderr
+    )
