@@ -30,6 +30,8 @@ from assembler.tomlpos import key_line
 _NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 _PYTHON = re.compile(r"^3\.\d+$")
 _SECTIONS = {"edition", "core", "modules", "sources", "image"}
+_PLATFORM = re.compile(r"^(x86_64|aarch64)-manylinux_\d+_\d+$")
+_OCI_ARCH = {"linux/amd64": "x86_64", "linux/arm64": "aarch64"}
 
 
 def default_platform() -> str:
@@ -169,10 +171,26 @@ class _Parser:
             version=version,
             command=command,
             python=python,
-            platform=self.string(t, "platform", "edition", default=default_platform()),
+            platform=self.parse_platform(t),
             package=package,
             description=self.string(t, "description", "edition", default=f"The {name} API gateway"),
         )
+
+    def parse_platform(self, edition: dict[str, Any]) -> str:
+        """The target platform: given, else that of ``[image] platforms``, else this machine's."""
+        image = self.data.get("image")
+        platforms = image.get("platforms") if isinstance(image, dict) else None
+        derived = default_platform()
+        if isinstance(platforms, list) and len(platforms) == 1 and platforms[0] in _OCI_ARCH:
+            derived = f"{_OCI_ARCH[platforms[0]]}-manylinux_2_36"
+        value = self.string(edition, "platform", "edition", default=derived)
+        if not _PLATFORM.match(value):
+            raise self.fail(
+                f"unsupported platform {value!r} (e.g. x86_64-manylinux_2_36, aarch64-manylinux_2_36)",
+                "edition",
+                "platform",
+            )
+        return value
 
     def parse_core(self) -> Core:
         t = self.table("core", required=False)
@@ -271,9 +289,33 @@ class _Parser:
             local=local,
         )
 
+    def check_platforms(self, platforms: tuple[str, ...]) -> None:
+        for value in platforms:
+            if value not in _OCI_ARCH:
+                known = ", ".join(_OCI_ARCH)
+                raise self.fail(
+                    f"unknown platform {value!r} (one of: {known})", "image", "platforms"
+                )
+        if len(platforms) > 1:
+            raise self.fail(
+                "one platform per manifest: multi-platform images are not supported yet "
+                "(write one manifest per platform)",
+                "image",
+                "platforms",
+            )
+        edition = self.data.get("edition", {})
+        arch = str(edition.get("platform", "")).split("-")[0]
+        if platforms and arch and _OCI_ARCH[platforms[0]] != arch:
+            raise self.fail(
+                f"{platforms[0]} does not match [edition] platform {edition['platform']!r}",
+                "image",
+                "platforms",
+            )
+
     def parse_image(self) -> Image:
         t = self.table("image", required=False)
-        self.only(t, {"base", "tags", "port", "labels", "config"}, "image")
+        self.only(t, {"base", "tags", "port", "labels", "config", "platforms"}, "image")
+        self.check_platforms(self.strings(t, "platforms", "image"))
         port = t.get("port", 8080)
         if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
             raise self.fail("expected a port number (1-65535)", "image", "port")

@@ -109,3 +109,21 @@ def test_cli_error_is_one_line_without_traceback(tmp_path: Path) -> None:
     assert (
         result.stderr.strip() == f"error: {path}:14: image.port: expected a port number (1-65535)"
     )
+
+
+def test_platforms(tmp_path: Path) -> None:
+    arm = good(tmp_path).replace("port = 8080", 'port = 8080\nplatforms = ["linux/arm64"]')
+    (tmp_path / "manifest.toml").write_text(arm)
+    assert load_manifest(tmp_path / "manifest.toml").edition.platform == "aarch64-manylinux_2_36"
+    both = good(tmp_path).replace(
+        "port = 8080", 'port = 8080\nplatforms = ["linux/amd64", "linux/arm64"]'
+    )
+    error = manifest_error(tmp_path, both)
+    assert (error.line, error.key) == (15, "image.platforms")
+    assert "multi-platform images are not supported yet" in error.message
+    clash = arm.replace('python = "3.11"', 'python = "3.11"\nplatform = "x86_64-manylinux_2_36"')
+    error = manifest_error(tmp_path, clash)
+    assert (error.line, error.key) == (16, "image.platforms")
+    bad = good(tmp_path).replace('python = "3.11"', 'python = "3.11"\nplatform = "win_amd64"')
+    error = manifest_error(tmp_path, bad)
+    assert (error.line, error.key) == (5, "edition.platform")
