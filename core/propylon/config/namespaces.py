@@ -23,6 +23,8 @@ def check_core_namespaces(f: Fields, extra: dict[str, Any], namespaces: tuple[st
             raise f.error(where, f"expected an object, got {type(value).__name__} {value!r:.60}")
     if "router" in namespaces and extra.get("router"):
         _check_router(f, extra["router"])
+    if "backend/http" in namespaces and extra.get("backend/http"):
+        _check_backend_http(f, extra["backend/http"])
     if "proxy" in namespaces and extra.get("proxy"):
         try:
             static_config(extra)
@@ -42,3 +44,15 @@ def _check_router(f: Fields, options: dict[str, Any]) -> None:
         raise f.error(
             f"{where}.health_path", f"expected a path starting with '/', got {path!r:.60}"
         )
+
+
+def _check_backend_http(f: Fields, options: dict[str, Any]) -> None:
+    where = "extra_config.backend/http"
+    details = options.get("return_error_details")
+    if details is not None and not isinstance(details, str):
+        raise f.error(
+            f"{where}.return_error_details", f"expected a name (string), got {details!r:.60}"
+        )
+    code = options.get("return_error_code")
+    if code is not None and not isinstance(code, bool):
+        raise f.error(f"{where}.return_error_code", f"expected true or false, got {code!r:.60}")

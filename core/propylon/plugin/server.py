@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 
 from aiohttp import web
@@ -12,7 +13,8 @@ from propylon.plugin.registry import PluginRegistry
 from propylon.proxy.errors import status_of
 
 NAMESPACE = "plugin/http-server"
-_ROUTED_PATH = "propylon.routed_path"
+# The path the router matched before the plugins ran; a plugin that changes it is re-routed.
+_ROUTED_PATH: contextvars.ContextVar[str] = contextvars.ContextVar("propylon_routed_path")
 
 
 def install_server_plugins(
@@ -40,7 +42,7 @@ def install_server_plugins(
     @web.middleware
     async def server_plugins(request: web.Request, handler: Handler) -> web.StreamResponse:
         # The routed handler is reached through the chain's innermost dispatcher instead.
-        request[_ROUTED_PATH] = request.path
+        _ROUTED_PATH.set(request.path)
         try:
             return await outermost(request)
         except web.HTTPException:
@@ -67,7 +69,7 @@ def _new_dispatcher(app: web.Application) -> Handler:
 
     async def dispatch(request: web.Request) -> web.StreamResponse:
         match_info = request.match_info
-        if request.get(_ROUTED_PATH) != request.path:
+        if _ROUTED_PATH.get("") != request.path:
             match_info = await app.router.resolve(request)
             match_info.add_app(app)
             match_info.freeze()
