@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from aiohttp import web
 
@@ -14,7 +16,7 @@ from propylon.plugin import client, modifier, server
 from propylon.plugin.config import plugin_names
 from propylon.plugin.loader import PluginReport, load_folder
 from propylon.plugin.registry import PluginRegistry
-from propylon.proxy.factory import BackendFactory, ClientFactory, ProxyFactory
+from propylon.proxy.factory import ClientFactory
 from propylon.proxy.types import Proxy
 
 
@@ -32,6 +34,9 @@ def load_service_plugins(
     return registry, load_folder(folder, pattern, registry, log)
 
 
+Config = TypeVar("Config", BackendConfig, EndpointConfig)
+
+
 def _validate(namespace: str, options: object, where: str) -> None:
     """Each plugin namespace names its plugins (the plugins themselves load at run time)."""
     plugin_names(options, where)
@@ -43,33 +48,19 @@ def _client(next_factory: ClientFactory, ctx: Context) -> ClientFactory:
     return client.decorate_client_factory(next_factory, ctx.plugins, ctx.log)
 
 
-def _backend(next_factory: BackendFactory, ctx: Context) -> BackendFactory:
+def _modifiers(next_factory: Callable[[Config], Proxy], ctx: Context) -> Callable[[Config], Proxy]:
+    """Decorates the backend or the proxy factory: both build a Proxy from one config."""
     if not (ctx.plugins.request_modifier or ctx.plugins.response_modifier):
         return next_factory
 
-    def backend_factory(backend: BackendConfig) -> Proxy:
-        proxy = next_factory(backend)
-        options = backend.extra_config.get(modifier.NAMESPACE)
+    def factory(config: Config) -> Proxy:
+        proxy = next_factory(config)
+        options = config.extra_config.get(modifier.NAMESPACE)
         if options is None:
             return proxy
-        return modifier.new_modifier_middleware(options, backend.name, ctx.plugins, ctx.log, proxy)
+        return modifier.new_modifier_middleware(options, config.name, ctx.plugins, ctx.log, proxy)
 
-    return backend_factory
-
-
-def _proxy(next_factory: ProxyFactory, ctx: Context) -> ProxyFactory:
-    if not (ctx.plugins.request_modifier or ctx.plugins.response_modifier):
-        return next_factory
-
-    def proxy_factory(endpoint: EndpointConfig) -> Proxy:
-        proxy = next_factory(endpoint)
-        options = endpoint.extra_config.get(modifier.NAMESPACE)
-        if options is None:
-            return proxy
-        where = f"{endpoint.method} {endpoint.endpoint}"
-        return modifier.new_modifier_middleware(options, where, ctx.plugins, ctx.log, proxy)
-
-    return proxy_factory
+    return factory
 
 
 def _server(app: web.Application, ctx: Context) -> None:
@@ -84,7 +75,7 @@ PLUGINS = Module(
     description="Runs the plugins loaded from the service's plugin folder.",
     validate=_validate,
     client=_client,
-    backend=_backend,
-    proxy=_proxy,
+    backend=_modifiers,
+    proxy=_modifiers,
     server=_server,
 )
