@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 from rich.console import Console
 from rich.table import Table
 
+from assembler.entrypoints import GROUP
 from assembler.errors import AssembleError
 from assembler.freshness import staleness
 from assembler.lock import CORE_DISTRIBUTION, Resolver
 from assembler.locked import read_lock
 from assembler.manifest import load_manifest
+
+
+def declares_entry_point(folder: Path) -> bool:
+    """Whether a source project declares a ``propylon.modules`` entry point (static metadata)."""
+    try:
+        project = tomllib.loads((folder / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    points = project.get("project", {}).get("entry-points", {})
+    poetry = project.get("tool", {}).get("poetry", {}).get("plugins", {})
+    return bool(points.get(GROUP) or poetry.get(GROUP))
 
 
 def check(manifest_path: str, console: Console) -> None:
@@ -25,6 +40,13 @@ def check(manifest_path: str, console: Console) -> None:
     for column in ("module", "distribution", "version", f"propylon-core {locked.core_version}"):
         table.add_column(column)
     for module in manifest.modules:
+        if module.kind == "path" and module.path and not declares_entry_point(module.path):
+            raise manifest.error(
+                f"{module.path} declares no '{GROUP}' entry point: it is not a Propylon module",
+                "modules",
+                module.name,
+                "path",
+            )
         wanted = resolver.module(module)
         ok, reason = resolver.compile([core.requirement, wanted.requirement], pin)
         if not ok:

@@ -104,3 +104,18 @@ def test_locked_fails_when_a_local_module_version_changed(tmp_path: Path) -> Non
     result = assemble("check", manifest, check=False)
     assert result.returncode == 1
     assert "greeter-one" in result.stderr and "is now 0.3.0, the lock has 0.2.0" in result.stderr
+
+
+def test_check_names_a_path_module_without_an_entry_point(tmp_path: Path) -> None:
+    module = make_module(tmp_path / "mods", "not-a-module")
+    pyproject = module / "pyproject.toml"
+    text = pyproject.read_text().replace('[project.entry-points."propylon.modules"]\n', "")
+    pyproject.write_text(text.replace('greeter = "propylon_greeter:module"\n', ""))
+    manifest = write_manifest(tmp_path, f'[modules]\nbroken = {{ path = "{module}" }}\n')
+    assemble("lock", manifest)
+    result = assemble("check", manifest, check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"error: {manifest}:10: modules.broken.path: {module} declares no 'propylon.modules' "
+        "entry point: it is not a Propylon module"
+    )
