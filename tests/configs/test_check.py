@@ -78,11 +78,12 @@ def test_valid_example_checks_ok(path: Path, caplog: pytest.LogCaptureFixture) -
 
 
 def _repo_examples() -> list[Path]:
-    """Gateway configurations shipped in the repository's examples/ folder."""
+    """Gateway configurations shipped in the repository's examples/ and editions/ folders."""
     return sorted(
         p
         for pattern in ("gateway*.json", "gateway*.yaml", "gateway*.yml", "gateway*.toml")
-        for p in (REPO / "examples").glob(f"*/{pattern}")
+        for folder in ("examples", "editions")
+        for p in (REPO / folder).glob(f"*/{pattern}")
     )
 
 
