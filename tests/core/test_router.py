@@ -26,6 +26,11 @@ def test_endpoint_answers(gateway: str, client: Any) -> None:
     assert client.get(gateway + "/users/3").json() == {"id": 3}
 
 
+@pytest.mark.parametrize("path", ["/users/3", "/nowhere", "/__health"])
+def test_no_server_software_announced(gateway: str, client: Any, path: str) -> None:
+    assert client.get(gateway + path).headers.get("Server") is None
+
+
 def test_unknown_path_is_404(gateway: str, client: Any) -> None:
     reply = client.get(gateway + "/nowhere")
     assert reply.status == 404

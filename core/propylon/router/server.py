@@ -32,7 +32,13 @@ def new_application(
     _add_system_routes(app.router, fallback, ctx, options)
     app.router.add_route(ALL_METHODS, "/{path:.*}", fallback.handle)
     app.on_cleanup.append(lambda _app: ctx.pool.close())
+    app.on_response_prepare.append(_hide_server_software)
     return app
+
+
+async def _hide_server_software(_request: web.Request, response: web.StreamResponse) -> None:
+    """aiohttp announces itself and its version in ``Server``; the gateway tells nobody."""
+    response.headers.popall("Server", None)
 
 
 def _add_system_routes(
