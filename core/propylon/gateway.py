@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -33,7 +34,10 @@ def build_application(
     plugins: PluginRegistry | None = None,
 ) -> web.Application:
     """The aiohttp application serving ``service``; ``plugins`` were loaded beforehand."""
-    ctx = Context(service, current_identity(), logging.getLogger("propylon"), debug=debug)
+    identity = current_identity()
+    if (service.extra_config.get("router") or {}).get("hide_version_header"):
+        identity = replace(identity, hide_version=True)
+    ctx = Context(service, identity, logging.getLogger("propylon"), debug=debug)
     if plugins is not None:
         ctx.plugins = plugins
     modules = [PLUGINS, *modules]

@@ -19,6 +19,7 @@ COMPAT_ENV = "PROPYLON_COMPAT"
 class Identity:
     product: str
     version: str
+    hide_version: bool = False  # router.hide_version_header: responses do not tell the version
 
     @property
     def user_agent(self) -> str:
@@ -30,7 +31,7 @@ class Identity:
 
     @property
     def header_value(self) -> str:
-        return f"Version {self.version}"
+        return f"Version {'undefined' if self.hide_version else self.version}"
 
     @property
     def completed_header(self) -> str:

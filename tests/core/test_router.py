@@ -31,6 +31,12 @@ def test_no_server_software_announced(gateway: str, client: Any, path: str) -> N
     assert client.get(gateway + path).headers.get("Server") is None
 
 
+def test_hide_version_header(serve: Any, users: dict[str, Any], client: Any) -> None:
+    gateway = serve(service(users, extra_config={"router": {"hide_version_header": True}}))
+    for path in ("/users/3", "/nowhere"):
+        assert client.get(gateway + path).headers["X-Propylon"] == "Version undefined"
+
+
 def test_unknown_path_is_404(gateway: str, client: Any) -> None:
     reply = client.get(gateway + "/nowhere")
     assert reply.status == 404
