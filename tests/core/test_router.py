@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import time
 from typing import Any
 
 import pytest
@@ -130,4 +132,20 @@ def test_body_over_max_payload_is_413(gateway: str, client: Any) -> None:
     assert small.json()["body"] == "a" * 1000
     big = client.request("POST", gateway + "/upload", body=b"a" * 2048)
     assert big.status == 413
+    assert client.request("POST", gateway + "/upload", body=b"ok").status == 200
+
+
+def test_client_too_slow_to_send_its_body_gets_408(
+    serve: Any, backend_url: str, client: Any
+) -> None:
+    upload = endpoint("/upload", backend(backend_url, "/echo"), method="POST")
+    gateway = serve(service(upload, read_timeout="300ms"))
+    host, port = gateway.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as conn:
+        conn.sendall(b"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab")
+        started = time.monotonic()
+        reply = conn.recv(4096)
+        elapsed = time.monotonic() - started
+    assert reply.startswith(b"HTTP/1.1 408 ")
+    assert elapsed < 3
     assert client.request("POST", gateway + "/upload", body=b"ok").status == 200

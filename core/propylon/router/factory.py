@@ -8,6 +8,7 @@ from propylon.config.model import EndpointConfig
 from propylon.context import Context
 from propylon.proxy.types import Proxy
 from propylon.router.handler import Handler, new_endpoint_handler
+from propylon.router.request import DEFAULT_READ_TIMEOUT
 
 HandlerFactory = Callable[[EndpointConfig, Proxy], Handler]
 NAMESPACE = "router"
@@ -16,8 +17,11 @@ NAMESPACE = "router"
 def new_handler_factory(ctx: Context) -> HandlerFactory:
     options = ctx.service.extra_config.get(NAMESPACE) or {}
     return_error_msg = bool(options.get("return_error_msg"))
+    read_timeout = ctx.service.read_timeout or DEFAULT_READ_TIMEOUT
 
     def handler_factory(endpoint: EndpointConfig, proxy: Proxy) -> Handler:
-        return new_endpoint_handler(endpoint, proxy, ctx.identity, return_error_msg, ctx.log)
+        return new_endpoint_handler(
+            endpoint, proxy, ctx.identity, return_error_msg, ctx.log, read_timeout
+        )
 
     return handler_factory

@@ -11,7 +11,7 @@ from propylon.identity import Identity
 from propylon.proxy.errors import MergedError, status_of
 from propylon.proxy.types import Proxy, Response
 from propylon.render import get_renderer
-from propylon.router.request import new_request_builder
+from propylon.router.request import DEFAULT_READ_TIMEOUT, new_request_builder
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 TEXT = "text/plain; charset=utf-8"
@@ -23,8 +23,9 @@ def new_endpoint_handler(
     identity: Identity,
     return_error_msg: bool,
     log: logging.Logger,
+    read_timeout: float = DEFAULT_READ_TIMEOUT,
 ) -> Handler:
-    build_request = new_request_builder(endpoint, identity)
+    build_request = new_request_builder(endpoint, identity, read_timeout)
     no_op = endpoint.output_encoding == "no-op"
     render = get_renderer(endpoint.output_encoding)
     cache_control = f"public, max-age={int(endpoint.cache_ttl)}" if endpoint.cache_ttl else ""

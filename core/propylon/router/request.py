@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -14,9 +15,13 @@ from propylon.router.headers import canonical
 # KrakenD passes Content-Type when an endpoint declares no input_headers.
 DEFAULT_INPUT_HEADERS = ["Content-Type"]
 RequestBuilder = Callable[[web.Request], Awaitable[Request]]
+# How long a client may take to send its body when the service sets no read_timeout.
+DEFAULT_READ_TIMEOUT = 30.0
 
 
-def new_request_builder(endpoint: EndpointConfig, identity: Identity) -> RequestBuilder:
+def new_request_builder(
+    endpoint: EndpointConfig, identity: Identity, read_timeout: float = DEFAULT_READ_TIMEOUT
+) -> RequestBuilder:
     declared = endpoint.input_headers or DEFAULT_INPUT_HEADERS
     all_headers = "*" in declared
     header_names = [(canonical(h), h) for h in declared if h != "*"]
@@ -57,7 +62,16 @@ def new_request_builder(endpoint: EndpointConfig, identity: Identity) -> Request
                         query[key] = values
         match = request.match_info
         params = {key: match[name] for name, key in param_names}
-        body = await request.read() if request.body_exists else b""
+        body = await _read_body(request, read_timeout) if request.body_exists else b""
         return Request(request.method, request.path, params, headers, query, body, remote=remote)
 
     return build
+
+
+async def _read_body(request: web.Request, timeout: float) -> bytes:
+    """The whole body, or 408 for a client too slow to send it (it would hold a worker)."""
+    try:
+        async with asyncio.timeout(timeout):
+            return await request.read()
+    except TimeoutError:
+        raise web.HTTPRequestTimeout() from None
