@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,12 +22,19 @@ def templates_root() -> Path:
 
 @cache
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_root() / "files")),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
     )
+    env.filters["quoted"] = quoted
+    return env
+
+
+def quoted(value: Any) -> str:
+    """A double-quoted string valid in TOML and in Dockerfiles (Jinja's tojson is for HTML)."""
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 def render(name: str, **context: Any) -> str:
