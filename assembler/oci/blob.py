@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
-LAYER_TAR = "application/vnd.oci.image.layer.v1.tar"
 
 
 @dataclass(frozen=True)

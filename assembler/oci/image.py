@@ -16,6 +16,7 @@ from assembler.oci.base import Base, load_base
 from assembler.oci.blob import LAYER_GZIP, Blob
 from assembler.oci.install import add_venv, install_wheel
 from assembler.oci.layer import Layer, compress, sha256
+from assembler.target import Target
 
 CONFIG_PATH = "/etc/propylon/gateway.json"
 USER = "65534:65534"  # nobody: the gateway needs no privilege
@@ -122,7 +123,7 @@ def build_image(
     ]
     config = {
         "created": created,
-        "architecture": _arch(edition.platform),
+        "architecture": Target(edition.python, edition.platform).oci_arch,
         "os": "linux",
         "config": {
             "Env": [f"PATH={path}", f"VIRTUAL_ENV=/{prefix}", "PYTHONUNBUFFERED=1", *env],
@@ -147,7 +148,3 @@ def build_image(
     )
     trim(cache_dir("layers"))  # after writing: never under this build's feet
     return ImageResult(out, digest, tuple(layers), image.tags)
-
-
-def _arch(platform: str) -> str:
-    return {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.split("-")[0], "amd64")

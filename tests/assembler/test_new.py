@@ -78,18 +78,15 @@ def test_new_module_and_plugin(kind: str, created: str, tmp_path: Path) -> None:
     assert (tmp_path / created / "pyproject.toml").is_file()
 
 
+def _assembler_wheel(folder: Path) -> Path:
+    """The assembler's own wheel, built by poetry-core as pip would build it."""
+    command = f"from poetry.core.masonry import api; api.build_wheel({str(folder)!r})"
+    subprocess.run([sys.executable, "-c", command], cwd=REPO, check=True, capture_output=True)
+    return next(folder.glob("propylon_assembler-*.whl"))
+
+
 def test_templates_ship_in_the_assembler_wheel(tmp_path: Path) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            f"from poetry.core.masonry import api; api.build_wheel({str(tmp_path)!r})",
-        ],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-    )
-    wheel = next(tmp_path.glob("propylon_assembler-*.whl"))
+    wheel = _assembler_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in (
         "templates/edition/cookiecutter.json",
@@ -105,17 +102,7 @@ def test_templates_ship_in_the_assembler_wheel(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_new_edition_from_a_plain_install(tmp_path: Path) -> None:
     """Not editable, not in the checkout: the templates come from site-packages."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            f"from poetry.core.masonry import api; api.build_wheel({str(tmp_path)!r})",
-        ],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-    )
-    wheel = next(tmp_path.glob("propylon_assembler-*.whl"))
+    wheel = _assembler_wheel(tmp_path)
     bin_dir = new_venv(tmp_path / "venv")
     subprocess.run([bin_dir / "pip", "install", "-q", wheel], check=True)
     subprocess.run(

@@ -23,7 +23,6 @@ class InvalidStatusError(ProxyError):
 
     def __init__(self, status: int, method: str, url_pattern: str, url: str) -> None:
         super().__init__(f"invalid status code {status} [{method} {url_pattern}]: {url}")
-        self.backend_status = status
 
 
 class BackendResponseError(ProxyError):

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 from propylon.config.model import EndpointConfig
+from propylon.config.params import placeholders
 from propylon.proxy.errors import MergedError, TimeoutExceeded
 from propylon.proxy.types import Proxy, Request, Response
 
@@ -91,7 +92,7 @@ def _replacements(endpoint: EndpointConfig) -> list[list[_Replacement]]:
     propagated = endpoint.extra_config.get("proxy", {}).get("sequential_propagated_params") or []
     per_backend: list[list[_Replacement]] = []
     for i, backend in enumerate(endpoint.backend):
-        names = [m.group(1) for m in re.finditer(r"\{([^{}]+)\}", backend.url_pattern)]
+        names = placeholders(backend.url_pattern)
         if i > 0:
             names += [p for p in propagated if isinstance(p, str)]
         found = []
