@@ -18,10 +18,11 @@ def new_handler_factory(ctx: Context) -> HandlerFactory:
     options = ctx.service.extra_config.get(NAMESPACE) or {}
     return_error_msg = bool(options.get("return_error_msg"))
     read_timeout = ctx.service.read_timeout or DEFAULT_READ_TIMEOUT
+    path_decoding = not options.get("disable_path_decoding")
 
     def handler_factory(endpoint: EndpointConfig, proxy: Proxy) -> Handler:
         return new_endpoint_handler(
-            endpoint, proxy, ctx.identity, return_error_msg, ctx.log, read_timeout
+            endpoint, proxy, ctx.identity, return_error_msg, ctx.log, read_timeout, path_decoding
         )
 
     return handler_factory

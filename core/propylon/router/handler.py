@@ -24,8 +24,9 @@ def new_endpoint_handler(
     return_error_msg: bool,
     log: logging.Logger,
     read_timeout: float = DEFAULT_READ_TIMEOUT,
+    path_decoding: bool = True,
 ) -> Handler:
-    build_request = new_request_builder(endpoint, identity, read_timeout)
+    build_request = new_request_builder(endpoint, identity, read_timeout, path_decoding)
     no_op = endpoint.output_encoding == "no-op"
     render = get_renderer(endpoint.output_encoding)
     cache_control = f"public, max-age={int(endpoint.cache_ttl)}" if endpoint.cache_ttl else ""

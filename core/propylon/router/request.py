@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from propylon.config.model import EndpointConfig
 from propylon.config.params import param_key
 from propylon.identity import Identity
+from propylon.proxy.request import DOT_SEGMENTS, InvalidParamError
 from propylon.proxy.types import Headers, Query, Request
 from propylon.router.headers import canonical
 
@@ -17,10 +19,19 @@ DEFAULT_INPUT_HEADERS = ["Content-Type"]
 RequestBuilder = Callable[[web.Request], Awaitable[Request]]
 # How long a client may take to send its body when the service sets no read_timeout.
 DEFAULT_READ_TIMEOUT = 30.0
+# Never a path param: a separator (aiohttp routes an encoded '/' inside one segment, where
+# KrakenD's router would have split it) or a control character (KrakenD cannot build the URL).
+_NEVER_IN_PARAM = re.compile(r"[/\\\x00-\x1f\x7f]")
+# Refused unless router.disable_path_decoding, as KrakenD does: what is still encoded after
+# the one decoding a path gets would be decoded again by a backend that decodes twice.
+_ENCODED = re.compile(r"[%?#]")
 
 
 def new_request_builder(
-    endpoint: EndpointConfig, identity: Identity, read_timeout: float = DEFAULT_READ_TIMEOUT
+    endpoint: EndpointConfig,
+    identity: Identity,
+    read_timeout: float = DEFAULT_READ_TIMEOUT,
+    path_decoding: bool = True,
 ) -> RequestBuilder:
     declared = endpoint.input_headers or DEFAULT_INPUT_HEADERS
     all_headers = "*" in declared
@@ -62,6 +73,8 @@ def new_request_builder(
                         query[key] = values
         match = request.match_info
         params = {key: match[name] for name, key in param_names}
+        for name, key in param_names:
+            check_param(name, params[key], path_decoding)
         body = await _read_body(request, read_timeout) if request.body_exists else b""
         return Request(request.method, request.path, params, headers, query, body, remote=remote)
 
@@ -75,3 +88,17 @@ async def _read_body(request: web.Request, timeout: float) -> bytes:
             return await request.read()
     except TimeoutError:
         raise web.HTTPRequestTimeout() from None
+
+
+def check_param(name: str, value: str, path_decoding: bool = True) -> None:
+    """Refuses (400) a client's path param that cannot stay one segment on every backend.
+
+    A dot segment, a separator or a control character is refused rather than encoded: many
+    backends decode ``%2E``, ``%2F`` or ``%5C`` before normalising the path, so no encoding
+    of them is safe. With ``path_decoding`` (KrakenD's default) what is still percent-encoded,
+    ``?`` and ``#`` are refused too.
+    """
+    if value in DOT_SEGMENTS or _NEVER_IN_PARAM.search(value):
+        raise InvalidParamError(f"invalid url param {name!r}")
+    if path_decoding and _ENCODED.search(value):
+        raise InvalidParamError("error: encoded url params")
