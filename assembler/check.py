@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from assembler.entrypoints import GROUP
@@ -14,16 +15,23 @@ from assembler.freshness import staleness
 from assembler.lock import CORE_DISTRIBUTION, Resolver
 from assembler.locked import read_lock
 from assembler.manifest import load_manifest
+from assembler.tomlfile import read_toml
 
 
 def declares_entry_point(folder: Path) -> bool:
     """Whether a source project declares a ``propylon.modules`` entry point (static metadata)."""
     try:
-        project = tomllib.loads((folder / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
+        project = read_toml(folder / "pyproject.toml", missing="no pyproject.toml").data
+    except AssembleError:
         return False
-    points = project.get("project", {}).get("entry-points", {})
-    poetry = project.get("tool", {}).get("poetry", {}).get("plugins", {})
+
+    def table(value: Any, *keys: str) -> dict[str, Any]:
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value if isinstance(value, dict) else {}
+
+    points = table(project, "project", "entry-points")
+    poetry = table(project, "tool", "poetry", "plugins")
     return bool(points.get(GROUP) or poetry.get(GROUP))
 
 
@@ -59,4 +67,6 @@ def check(manifest_path: str, console: Console) -> None:
         dist = locked.modules.get(module.name, wanted.distribution)
         table.add_row(module.name, dist, locked.package(dist).version, "compatible")
     console.print(table)
-    console.print(f"[green]\u2713[/] {manifest.path.name}: valid, lock current, modules compatible")
+    console.print(
+        f"[green]\u2713[/] {escape(manifest.path.name)}: valid, lock current, modules compatible"
+    )

@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from assembler.errors import AssembleError
+from assembler.errors import AssembleError, one_line
 
 app = typer.Typer(
     name="assemble",
@@ -32,7 +33,7 @@ def lock_command(manifest: ManifestArg) -> None:
     locked = read_lock(lock(load_manifest(manifest)))
     modules = ", ".join(f"{n} {locked.package(d).version}" for n, d in locked.modules.items())
     console.print(
-        f"[green]\u2713[/] wrote {locked.path}: {len(locked.packages)} distributions for "
+        f"[green]\u2713[/] wrote {escape(str(locked.path))}: {len(locked.packages)} distributions for "
         f"Python {locked.python} on {locked.platform}; propylon-core {locked.core_version}"
         + (f"; modules {modules}" if modules else "")
     )
@@ -74,9 +75,9 @@ def new_command(
     keys = {"edition": "edition_name", "module": "module_name", "plugin": "plugin_name"}
     context = {keys[kind]: name} if name and kind in keys else {}
     path = new(kind, output_dir, no_input=no_input, context=context)
-    console.print(f"[green]\u2713[/] created {path}")
+    console.print(f"[green]\u2713[/] created {escape(str(path))}")
     if kind == "edition":
-        console.print(f"next: cd {path} && assemble build manifest.toml --out dist")
+        console.print(f"next: cd {escape(str(path))} && assemble build manifest.toml --out dist")
 
 
 @app.command("outdated")
@@ -121,16 +122,20 @@ def verify_command(
     verify(out, console)
 
 
+def fail(message: str) -> None:
+    """One line on stderr, whatever the message holds (markup, line breaks), and exit 1."""
+    console.print(f"[red]error:[/] {escape(one_line(message))}", soft_wrap=True)
+    sys.exit(1)
+
+
 def main() -> None:
     try:
         app()
     except AssembleError as exc:
-        console.print(f"[red]error:[/] {exc}", soft_wrap=True)
-        sys.exit(1)
+        fail(str(exc))
     except OSError as exc:  # a disk, permission or network problem: still one line
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-        console.print(f"[red]error:[/] {where}{exc.strerror or exc}", soft_wrap=True)
-        sys.exit(1)
+        fail(f"{where}{exc.strerror or exc}")
     except KeyboardInterrupt:
         console.print("[red]interrupted[/]: the previous output is unchanged")
         sys.exit(130)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from assembler.locked import Lock, read_lock
@@ -85,5 +86,5 @@ def show(console: Console, changes: Changes, title: str) -> None:
 
 def diff(old: Path, new: Path, console: Console) -> Changes:
     changes = compare(read_lock(old), read_lock(new))
-    show(console, changes, f"{old} -> {new}")
+    show(console, changes, escape(f"{old} -> {new}"))
     return changes

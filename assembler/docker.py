@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from assembler.manifest import Manifest
+from assembler.manifest.values import reference_problem
 from assembler.oci.image import CONFIG_PATH, prefix_of
 from assembler.templates import render
 
@@ -23,15 +24,12 @@ def write_context(manifest: Manifest, wheelhouse: Path, requirements: Path, out:
         config = "gateway.json"
         shutil.copyfile(manifest.image.config, out / config)
     base = manifest.image.base
-    ref = (
-        base
-        if base and ":" in base and not base.startswith(("rootfs:", "oci-archive:"))
-        else DEFAULT_BASE
-    )
+    registry = base and not base.startswith(("rootfs:", "oci-archive:"))
     context = {
         "edition": manifest.edition,
         "image": manifest.image,
-        "base": ref,
+        "base": base if registry and reference_problem(base, digest=True) is None else DEFAULT_BASE,
+        "default_base": DEFAULT_BASE,
         "prefix": "/" + prefix_of(manifest),
         "config": config,
         "config_path": CONFIG_PATH,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import keyword
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,8 +43,14 @@ def module_entry_points(wheel: Path) -> list[EntryPoint]:
     found = []
     for name, value in parser.items(GROUP):
         target = value.split("[")[0].strip()
-        module, _, attr = target.partition(":")
+        module, _, attr = (part.strip() for part in target.partition(":"))
         if not attr:
             raise AssembleError(f"{wheel.name}: entry point {name} = {value} names no object")
-        found.append(EntryPoint(name, module.strip(), attr.strip()))
+        parts = [*module.split("."), *attr.split(".")]
+        if not all(p.isidentifier() and not keyword.iskeyword(p) for p in parts):
+            raise AssembleError(
+                f"{wheel.name}: entry point {name} = {value} is not module:object "
+                "(dotted Python identifiers)"
+            )
+        found.append(EntryPoint(name, module, attr))
     return found

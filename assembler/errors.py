@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def key_path(*parts: str) -> str | None:
+    """A key as TOML writes it (``image.labels."a b"``), None for no key."""
+    return ".".join(p if _BARE_KEY.fullmatch(p) else json.dumps(p) for p in parts) or None
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters shown as escapes."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class AssembleError(Exception):

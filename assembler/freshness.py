@@ -5,11 +5,17 @@
 
 from __future__ import annotations
 
-import tomllib
+from typing import Any
 
 from assembler.errors import AssembleError
 from assembler.manifest import Manifest
 from assembler.sources import read_project
+from assembler.tomlfile import read_toml
+
+
+def _table(value: Any, key: str) -> dict[str, Any]:
+    found = value.get(key, {}) if isinstance(value, dict) else {}
+    return found if isinstance(found, dict) else {}
 
 
 def staleness(manifest: Manifest) -> str | None:
@@ -18,16 +24,18 @@ def staleness(manifest: Manifest) -> str | None:
     if not path.is_file():
         return f"no lock beside {manifest.path.name}"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError:
-        return f"{path.name} is not valid TOML"
-    tool = data.get("tool", {}).get("propylon", {})
+        data = read_toml(path, missing="no lock").data
+    except AssembleError as exc:
+        return f"{path.name} is not a valid lock ({exc.message})"
+    tool = _table(_table(data, "tool"), "propylon")
     if tool.get("manifest-digest") != manifest.resolution_digest():
         return f"{manifest.path.name} changed since the lock was written"
-    versions = tool.get("local-versions", {})
-    for package in data.get("packages", []):
-        if "directory" in package:
-            folder = (manifest.root / package["directory"]["path"]).resolve()
+    versions = _table(tool, "local-versions")
+    packages = data.get("packages", [])
+    for package in packages if isinstance(packages, list) else []:
+        directory = _table(package, "directory").get("path")
+        if isinstance(directory, str):
+            folder = (manifest.root / directory).resolve()
             if not (folder / "pyproject.toml").is_file():
                 return f"{package['name']}: {folder} is gone"
             now = read_project(folder).version

@@ -12,13 +12,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import tomllib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 
 from assembler.errors import AssembleError
+from assembler.tomlfile import read_toml
 from assembler.uvtool import run_uv
 
 POETRY_BACKEND = "poetry.core.masonry.api"
@@ -28,16 +28,18 @@ BUILD_WHEEL = "import sys; from poetry.core.masonry import api; print(api.build_
 def _own_poetry_core_fits(source: Path) -> bool:
     """True when ``source`` builds with poetry-core and the installed one satisfies it."""
     try:
-        system = tomllib.loads((source / "pyproject.toml").read_text())["build-system"]
+        data = read_toml(source / "pyproject.toml", missing="no pyproject.toml").data
         installed = version("poetry-core")
-    except (OSError, KeyError, tomllib.TOMLDecodeError, PackageNotFoundError):
+    except (AssembleError, PackageNotFoundError):
         return False
-    if system.get("build-backend") != POETRY_BACKEND:
+    system = data.get("build-system")
+    if not isinstance(system, dict) or system.get("build-backend") != POETRY_BACKEND:
         return False
-    for raw in system.get("requires", []):
+    requires = system.get("requires", [])
+    for raw in requires if isinstance(requires, list) else [None]:
         try:
             req = Requirement(raw)
-        except InvalidRequirement:
+        except (InvalidRequirement, TypeError):
             return False
         if req.name == "poetry-core" and not req.specifier.contains(installed, prereleases=True):
             return False

@@ -15,10 +15,13 @@ from pathlib import Path
 
 import tomlkit
 from packaging.specifiers import SpecifierSet
+from packaging.version import InvalidVersion, Version
 
 from assembler import __version__
+from assembler.errors import AssembleError
 from assembler.manifest import CORE_DISTRIBUTION, Manifest, ModuleSpec
 from assembler.sources import LocalProject, local_projects, read_project
+from assembler.tomlfile import read_toml
 from assembler.uvtool import run_uv, uv_reason
 
 HEADER = "Written by `assemble lock` from {manifest}: do not edit, run `assemble lock` again.\n"
@@ -129,10 +132,16 @@ class Resolver:
         if self.upgrade is True or CORE_DISTRIBUTION in (self.upgrade or ()):
             return ""
         try:
-            data = tomllib.loads(self.manifest.lock_path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError):
+            data = read_toml(self.manifest.lock_path, missing="no lock").data
+        except AssembleError:
             return ""
-        return str(data.get("tool", {}).get("propylon", {}).get("core", ""))
+        tool = data.get("tool")
+        propylon = tool.get("propylon") if isinstance(tool, dict) else None
+        core = propylon.get("core") if isinstance(propylon, dict) else None
+        try:
+            return str(Version(core)) if isinstance(core, str) else ""
+        except InvalidVersion:
+            return ""
 
     def module(self, module: ModuleSpec) -> Wanted:
         root = self.manifest.root

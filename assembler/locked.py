@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import tomllib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assembler.errors import AssembleError
+from packaging.markers import InvalidMarker, Marker
+from packaging.version import InvalidVersion, Version
+
+from assembler.errors import AssembleError, key_path
+from assembler.manifest.values import distribution_problem, text_problem
+from assembler.tomlfile import read_toml
+from assembler.tomlpos import key_line
 
 
 @dataclass(frozen=True)
@@ -54,46 +60,111 @@ class Lock:
         raise AssembleError(f"{name} is not in the lock", file=self.path)
 
 
-def _file(entry: dict[str, Any]) -> LockedFile:
-    url, path = entry.get("url", ""), entry.get("path", "")
-    name = entry.get("name") or (url or path).rstrip("/").rsplit("/", 1)[-1]
-    return LockedFile(
-        name=name, url=url, path=path, sha256=entry.get("hashes", {}).get("sha256", "")
-    )
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_PYTHON = re.compile(r"3\.\d{1,2}")
+_PLATFORM = re.compile(r"(x86_64|aarch64)-manylinux_\d{1,2}_\d{1,2}")
+
+
+class _Reader:
+    """Checks each value of the lock as it is read: a hand-edited or truncated lock is named
+    with the package and key at fault, never a traceback half-way through a build."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.text = path, text
+
+    def fail(self, message: str, *key: str) -> AssembleError:
+        line = key_line(self.text, key) if key and not key[0].startswith("packages") else None
+        return AssembleError(message, file=self.path, line=line, key=key_path(*key))
+
+    def table(self, data: Any, *key: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.fail(f"expected a table, got {type(data).__name__}", *key)
+        return data
+
+    def string(self, table: dict[str, Any], name: str, *key: str, default: str = "") -> str:
+        value = table.get(name, default)
+        if not isinstance(value, str) or text_problem(value):
+            raise self.fail("expected a one-line string", *key, name)
+        return value
+
+    def file(self, entry: Any, *key: str) -> LockedFile:
+        entry = self.table(entry, *key)
+        url, path = self.string(entry, "url", *key), self.string(entry, "path", *key)
+        name = self.string(entry, "name", *key) or (url or path).rstrip("/").rsplit("/", 1)[-1]
+        if not name or "/" in name or "\\" in name or name in (".", ".."):
+            raise self.fail(f"{name!r} is not a file name", *key, "name")
+        hashes = self.table(entry.get("hashes", {}), *key, "hashes")
+        sha256 = self.string(hashes, "sha256", *key, "hashes")
+        if sha256 and not _SHA256.fullmatch(sha256):
+            raise self.fail("expected 64 lower-case hex digits", *key, "hashes", "sha256")
+        return LockedFile(name=name, url=url, path=path, sha256=sha256)
+
+    def package(self, p: Any, local_versions: dict[str, Any], index: int) -> LockedPackage:
+        where = f"packages[{index}]"
+        p = self.table(p, where)
+        name = self.string(p, "name", where)
+        if distribution_problem(name):
+            raise self.fail(f"{name!r} is not a distribution name", where, "name")
+        where = f"packages.{name}"
+        version = self.string(p, "version", where) or self.string(local_versions, name, where)
+        try:
+            Version(version) if version else None
+        except InvalidVersion:
+            raise self.fail(f"{version!r} is not a version", where, "version") from None
+        wheels = p.get("wheels", [])
+        if not isinstance(wheels, list):
+            raise self.fail("expected an array of tables", where, "wheels")
+        vcs = p.get("vcs")
+        marker = self.string(p, "marker", where)
+        try:
+            Marker(marker) if marker else None
+        except InvalidMarker:
+            raise self.fail(f"{marker!r} is not an environment marker", where, "marker") from None
+        return LockedPackage(
+            name=name,
+            version=version,
+            marker=marker,
+            wheels=tuple(self.file(w, where, "wheels") for w in wheels),
+            sdist=self.file(p["sdist"], where, "sdist") if "sdist" in p else None,
+            archive=self.file(p["archive"], where, "archive") if "archive" in p else None,
+            directory=self.string(self.table(p.get("directory", {}), where), "path", where),
+            vcs=self.table(vcs, where, "vcs") if vcs is not None else None,
+        )
 
 
 def read_lock(path: Path) -> Lock:
-    try:
-        raw = path.read_bytes()
-        data = tomllib.loads(raw.decode("utf-8"))
-    except FileNotFoundError:
-        raise AssembleError("no lock: run `assemble lock` first", file=path) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise AssembleError(f"invalid lock: {exc}", file=path) from None
-    tool = data.get("tool", {}).get("propylon")
+    toml = read_toml(path, missing="no lock: run `assemble lock` first")
+    reader = _Reader(path, toml.text)
+    tool = toml.data.get("tool", {})
+    tool = reader.table(tool, "tool").get("propylon") if isinstance(tool, dict) else None
     if not tool:
         raise AssembleError("not written by `assemble lock` (no [tool.propylon])", file=path)
-    local_versions = tool.get("local-versions", {})
-    packages = []
-    for p in data.get("packages", []):
-        packages.append(
-            LockedPackage(
-                name=p["name"],
-                version=p.get("version") or local_versions.get(p["name"], ""),
-                marker=p.get("marker", ""),
-                wheels=tuple(_file(w) for w in p.get("wheels", [])),
-                sdist=_file(p["sdist"]) if "sdist" in p else None,
-                archive=_file(p["archive"]) if "archive" in p else None,
-                directory=p.get("directory", {}).get("path", ""),
-                vcs=p.get("vcs"),
-            )
-        )
+    tool = reader.table(tool, "tool", "propylon")
+    where = ("tool", "propylon")
+    local_versions = reader.table(tool.get("local-versions", {}), *where, "local-versions")
+    modules = reader.table(tool.get("modules", {}), *where, "modules")
+    for name in modules:
+        reader.string(modules, name, *where, "modules")
+    packages = toml.data.get("packages", [])
+    if not isinstance(packages, list):
+        raise reader.fail("expected an array of tables", "packages")
+    try:
+        Version(reader.string(tool, "core", *where))
+    except InvalidVersion:
+        raise reader.fail("expected the locked core version", *where, "core") from None
+    for key in ("core", "python", "platform"):
+        if not reader.string(tool, key, *where):
+            raise reader.fail("missing", *where, key)
+    if not _PYTHON.fullmatch(tool["python"]):
+        raise reader.fail("expected a Python version like '3.11'", *where, "python")
+    if not _PLATFORM.fullmatch(tool["platform"]):
+        raise reader.fail("expected a platform like x86_64-manylinux_2_36", *where, "platform")
     return Lock(
         path=path,
-        sha256=hashlib.sha256(raw).hexdigest(),
-        packages=tuple(packages),
+        sha256=hashlib.sha256(toml.raw).hexdigest(),
+        packages=tuple(reader.package(p, local_versions, i) for i, p in enumerate(packages)),
         core_version=tool["core"],
-        modules=dict(tool.get("modules", {})),
+        modules=dict(modules),
         python=tool["python"],
         platform=tool["platform"],
     )

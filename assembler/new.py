@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from assembler.errors import AssembleError
+from assembler.manifest.values import distribution_problem
 from assembler.templates import templates_root
 
 KINDS = ("edition", "module", "plugin")
@@ -26,6 +27,10 @@ def new(kind: str, output_dir: Path, *, no_input: bool, context: dict[str, Any])
     template = templates_root() / kind
     if not (template / "cookiecutter.json").is_file():
         raise AssembleError(f"the {kind} template is not installed (looked in {template})")
+    for key, value in context.items():
+        reason = distribution_problem(str(value)) if key.endswith("_name") else None
+        if reason is not None:
+            raise AssembleError(f"--name: {reason}")
     if kind == "edition":
         context = {"propylon_checkout": propylon_checkout(), **context}
     try:

@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from assembler.diff import compare, show
@@ -57,7 +58,7 @@ def outdated(manifest_path: Path, console: Console) -> list[tuple[str, str, str,
         if now != can or (top and top != now):
             rows.append((name, now or "-", can or "-", top or ""))
     if not rows:
-        console.print(f"{manifest.path.name}: every locked version is the newest allowed")
+        console.print(f"{escape(manifest.path.name)}: every locked version is the newest allowed")
         return rows
     table = Table(title=f"{manifest.edition.name}: outdated", title_justify="left")
     for column in ("distribution", "locked", "allowed", "latest"):
@@ -93,4 +94,4 @@ def upgrade(manifest_path: Path, names: tuple[str, ...], console: Console) -> No
         shutil.copyfile(manifest.lock_path, before)
         lock(manifest, upgrade=tuple(dists) if dists else True)
         changes = compare(read_lock(before), read_lock(manifest.lock_path))
-    show(console, changes, f"{manifest.lock_path.name} upgraded")
+    show(console, changes, f"{escape(manifest.lock_path.name)} upgraded")

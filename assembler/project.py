@@ -80,6 +80,14 @@ def generate(
 ) -> list[RegistryEntry]:
     by_name = {canonicalize_name(w.name): w for w in wheels}
     modules = registry_entries(lock, by_name, manifest)
+    for entry in modules:
+        if entry.import_module.split(".")[0] == manifest.edition.package:
+            raise manifest.error(
+                f"the edition's package {manifest.edition.package!r} is also the package of "
+                f"module {entry.name}: set another [edition] package",
+                "edition",
+                "package",
+            )
     context = {
         "edition": manifest.edition,
         "manifest_name": manifest.path.name,

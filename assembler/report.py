@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from assembler import __version__
@@ -97,7 +98,7 @@ def summary(console: Console, report: dict[str, Any]) -> None:
     table = Table(title=f"{report['edition']} {report['version']}", title_justify="left")
     table.add_column("output")
     table.add_column("detail")
-    table.add_row("out", report["out"])
+    table.add_row("out", escape(report["out"]))
     table.add_row("wheel", report["wheel"])
     table.add_row("sdist", report["sdist"])
     table.add_row("wheelhouse", f"{len(report['wheelhouse'])} wheels, hash-checked")

@@ -6,13 +6,13 @@ from a checkout instead of an index, so the repository's own editions build from
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
 from assembler.errors import AssembleError
+from assembler.tomlfile import read_toml
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,11 @@ class LocalProject:
 def read_project(path: Path) -> LocalProject:
     """Name and version from pyproject.toml ([project], or [tool.poetry] for older ones)."""
     pyproject = path / "pyproject.toml"
-    try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise AssembleError(f"cannot read: {exc}", file=pyproject) from None
-    table = data.get("project") or data.get("tool", {}).get("poetry") or {}
+    data = read_toml(pyproject, missing="no pyproject.toml").data
+    tool = data.get("tool")
+    table = data.get("project") or (tool.get("poetry") if isinstance(tool, dict) else None)
+    if not isinstance(table, dict):
+        table = {}
     name, version = table.get("name"), table.get("version")
     if not isinstance(name, str) or not isinstance(version, str):
         raise AssembleError("needs a static [project] name and version", file=pyproject)

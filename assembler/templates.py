@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import string
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import tomlkit
 
 from assembler.errors import AssembleError
 
@@ -28,13 +30,40 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters["quoted"] = quoted
+    env.filters.update(toml=toml, py=py, docker=docker, md=md, json=json_value)
     return env
 
 
-def quoted(value: Any) -> str:
-    """A double-quoted string valid in TOML and in Dockerfiles (Jinja's tojson is for HTML)."""
-    return json.dumps(str(value), ensure_ascii=False)
+# Every value a template writes goes through the filter of the file's format, so a manifest
+# value is read back as exactly the text given, never as more syntax.
+
+
+def toml(value: Any) -> str:
+    """A TOML basic string (also a quoted key), written by tomlkit."""
+    return tomlkit.string(str(value)).as_string()
+
+
+def py(value: Any) -> str:
+    """A Python string literal."""
+    return repr(str(value))
+
+
+def json_value(value: Any) -> str:
+    """JSON (also a Dockerfile's exec form, which is a JSON array)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def docker(value: Any) -> str:
+    """A double-quoted Dockerfile word: Docker expands $ and unescapes only \\, " and $."""
+    text = str(value)
+    for char in ("\\", '"', "$"):
+        text = text.replace(char, "\\" + char)
+    return f'"{text}"'
+
+
+def md(value: Any) -> str:
+    """Markdown text: CommonMark lets a backslash escape any ASCII punctuation."""
+    return "".join("\\" + c if c in string.punctuation else c for c in str(value))
 
 
 def render(name: str, **context: Any) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from rich.console import Console
+from rich.markup import escape
 
 from assembler.errors import AssembleError
 from assembler.hashing import sha256_file
@@ -26,13 +27,18 @@ def _sha256(stream: IO[bytes]) -> str:
 def image_problems(archive: Path) -> list[str]:
     """Blobs whose content does not match the digest they are stored under."""
     problems = []
-    with tarfile.open(archive) as tar:
-        for member in tar:
-            if member.isfile() and member.name.startswith("blobs/sha256/"):
-                stream = tar.extractfile(member)
-                assert stream is not None
-                if _sha256(stream) != member.name.rsplit("/", 1)[1]:
-                    problems.append(f"{archive.name}: blob {member.name} does not match its digest")
+    try:
+        with tarfile.open(archive) as tar:
+            for member in tar:
+                if member.isfile() and member.name.startswith("blobs/sha256/"):
+                    stream = tar.extractfile(member)
+                    assert stream is not None
+                    if _sha256(stream) != member.name.rsplit("/", 1)[1]:
+                        problems.append(
+                            f"{archive.name}: blob {member.name} does not match its digest"
+                        )
+    except (tarfile.TarError, EOFError) as exc:
+        problems.append(f"{archive.name}: not a readable archive ({exc})")
     return problems
 
 
@@ -40,10 +46,12 @@ def verify(out: Path, console: Console) -> None:
     report_path = out / MARKER
     try:
         report = json.loads(report_path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        recorded = {a["path"]: a["sha256"] for a in report["artifacts"]}
+        if not all(isinstance(v, str) for pair in recorded.items() for v in pair):
+            raise TypeError("artifacts")
+    except (OSError, ValueError, RecursionError, LookupError, TypeError):
         raise AssembleError("not a build output (no readable report.json)", file=out) from None
     problems = []
-    recorded = {a["path"]: a["sha256"] for a in report["artifacts"]}
     for rel, sha256 in recorded.items():
         path = out / rel
         if not path.is_file():
@@ -53,9 +61,14 @@ def verify(out: Path, console: Console) -> None:
     for path in sorted((out / "wheelhouse").glob("*")):
         if str(path.relative_to(out)) not in recorded:
             problems.append(f"{path.relative_to(out)}: not part of the build")
-    if report.get("image"):
-        problems += image_problems(out / report["image"]["archive"])
+    image = report.get("image") if isinstance(report, dict) else None
+    if image:
+        archive = image.get("archive") if isinstance(image, dict) else None
+        if not isinstance(archive, str) or "/" in archive or not (out / archive).is_file():
+            problems.append(f"image archive {archive!r}: missing")
+        else:
+            problems += image_problems(out / archive)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise AssembleError(f"{problems[0]}{more}", file=out)
-    console.print(f"[green]\u2713[/] {out}: {len(recorded)} files match report.json")
+    console.print(f"[green]\u2713[/] {escape(str(out))}: {len(recorded)} files match report.json")

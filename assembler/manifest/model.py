@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assembler.errors import AssembleError
+from assembler.errors import AssembleError, key_path
 from assembler.tomlpos import key_line
 
 CONTRIB_PREFIX = "propylon-"
@@ -88,7 +88,7 @@ class Manifest:
 
     def error(self, message: str, *key: str) -> AssembleError:
         return AssembleError(
-            message, file=self.path, line=key_line(self.text, key), key=".".join(key) or None
+            message, file=self.path, line=key_line(self.text, key), key=key_path(*key)
         )
 
     def resolution_digest(self) -> str:
