@@ -1,35 +1,95 @@
-"""Configuration: KrakenD v3 documents read, validated and typed."""
+"""Configuration: KrakenD v3 documents read, validated and typed, every problem reported."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from propylon import encoding, render
 from propylon.config.errors import ConfigError
+from propylon.config.extensions import read_namespaces
 from propylon.config.loader import read_document
 from propylon.config.model import BackendConfig, EndpointConfig, ServiceConfig
 from propylon.config.parser import parse_service
+from propylon.config.problems import Problem, Problems
 
 if TYPE_CHECKING:
     from propylon.modules.contract import Module
 
-__all__ = ["BackendConfig", "ConfigError", "EndpointConfig", "ServiceConfig", "load_service"]
+__all__ = [
+    "BackendConfig",
+    "ConfigError",
+    "ConfigErrors",
+    "EndpointConfig",
+    "Problem",
+    "Problems",
+    "ServiceConfig",
+    "load_service",
+    "read_service",
+]
+log = logging.getLogger("propylon.config")
 
 
-def load_service(path: str | Path, modules: Sequence[Module] = ()) -> ServiceConfig:
-    """Reads, parses and validates ``path``, modules' namespaces included."""
-    from propylon.gateway import validate_modules
+class ConfigErrors(ConfigError):
+    """A configuration that cannot be served, with every problem found in it (one per line)."""
 
+    def __init__(self, problems: list[Problem]) -> None:
+        first = problems[0]
+        super().__init__(first.message, file=first.file, where=first.where)
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+def read_service(
+    source: str | Path | dict[str, Any], modules: Sequence[Module] = ()
+) -> tuple[ServiceConfig | None, Problems]:
+    """The service (None when it cannot be parsed at all) and every problem found.
+
+    ``source`` is a file, or an already decoded document (as tests and tools build them).
+    Each namespace that a module of ``modules`` declares is read into its typed options.
+    """
+    name = "" if isinstance(source, dict) else str(source)
+    problems = Problems(file=name)
     for module in modules:
         if module.setup is not None:
             module.setup()
-    document = read_document(path)
     try:
+        document = source if isinstance(source, dict) else read_document(source)
         service = parse_service(document, decoders=encoding.names(), renderers=render.names())
     except ConfigError as exc:
-        raise exc.located(file=str(path)) from None
-    service.source = str(path)
-    validate_modules(service, modules)
+        problems.add(exc.located(file=name))
+        return None, problems
+    service.source = name
+    declared = {ns.name: ns for module in modules for ns in module.declared}
+    read_namespaces(service, declared, problems)
+    _validate_legacy(service, modules, problems)
+    return service, problems
+
+
+def _validate_legacy(service: ServiceConfig, modules: Sequence[Module], problems: Problems) -> None:
+    from propylon.gateway import validate_modules
+
+    try:
+        validate_modules(service, modules)
+    except ConfigError as exc:
+        problems.add(exc)
+
+
+def load_service(
+    source: str | Path | dict[str, Any], modules: Sequence[Module] = (), *, lint: bool = False
+) -> ServiceConfig:
+    """The service, or ConfigErrors naming every error (and warning, with ``lint``).
+
+    Warnings are logged: KrakenD starts with what they describe, and so does the gateway.
+    """
+    service, problems = read_service(source, modules)
+    failing = problems.found if lint else problems.errors
+    if service is None or failing:
+        raise ConfigErrors(failing or problems.found)
+    for warning in problems.warnings:
+        log.warning("%s", warning)
     return service

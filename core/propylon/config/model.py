@@ -25,6 +25,8 @@ class BackendConfig:
     input_headers: list[str] | None = None
     input_query_strings: list[str] | None = None
     extra_config: ExtraConfig = field(default_factory=dict)
+    # Each namespace a module of the edition declares, read into its typed options.
+    options: dict[str, Any] = field(default_factory=dict)
     # Set from the endpoint: where the backend sits and how long it may take.
     timeout: float = 2.0
     index: int = 0
@@ -48,6 +50,8 @@ class EndpointConfig:
     input_query_strings: list[str] = field(default_factory=list)
     output_encoding: str = "json"
     extra_config: ExtraConfig = field(default_factory=dict)
+    # Each namespace a module of the edition declares, read into its typed options.
+    options: dict[str, Any] = field(default_factory=dict)
     params: list[str] = field(default_factory=list)
 
     @property
@@ -67,6 +71,8 @@ class ServiceConfig:
     output_encoding: str = "json"
     host: list[str] = field(default_factory=list)
     extra_config: ExtraConfig = field(default_factory=dict)
+    # Each namespace a module of the edition declares, read into its typed options.
+    options: dict[str, Any] = field(default_factory=dict)
     read_timeout: float = 0.0
     write_timeout: float = 0.0
     idle_timeout: float = 0.0

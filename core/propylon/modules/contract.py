@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from propylon.config.namespace import Namespace
 from propylon.context import Context
 from propylon.proxy.factory import BackendFactory, ClientFactory, ProxyFactory
 from propylon.router.factory import HandlerFactory
@@ -72,8 +73,10 @@ Validator = Callable[[str, Any, str], None]
 
 @dataclass(frozen=True)
 class Module:
+    """``namespaces`` are ``Namespace`` declarations (a plain name: options kept as written)."""
+
     name: str
-    namespaces: tuple[str, ...] = ()
+    namespaces: tuple[Namespace[Any] | str, ...] = ()
     description: str = ""
     validate: Validator | None = None
     client: Callable[[ClientFactory, Context], ClientFactory] | None = None
@@ -87,6 +90,18 @@ class Module:
     order: dict[str, int] | None = None
     version: str = ""
 
+    def __post_init__(self) -> None:
+        declared = tuple(Namespace(n) if isinstance(n, str) else n for n in self.namespaces)
+        object.__setattr__(self, "namespaces", declared)
+
+    @property
+    def namespace_names(self) -> tuple[str, ...]:
+        return tuple(n.name for n in self.declared)
+
+    @property
+    def declared(self) -> tuple[Namespace[Any], ...]:
+        return tuple(n for n in self.namespaces if isinstance(n, Namespace))
+
     @property
     def layers(self) -> list[str]:
         return [n for n in LAYERS if getattr(self, n) is not None]
@@ -94,7 +109,8 @@ class Module:
     def position(self, layer: str) -> int:
         if self.order and layer in self.order:
             return self.order[layer]
-        known = [LAYER_ORDER[layer][ns] for ns in self.namespaces if ns in LAYER_ORDER[layer]]
+        names = self.namespace_names
+        known = [LAYER_ORDER[layer][ns] for ns in names if ns in LAYER_ORDER[layer]]
         return min(known, default=DEFAULT_ORDER)
 
 

@@ -22,14 +22,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from aiohttp import web
-
 from propylon.proxy.errors import ProxyError
 from propylon.proxy.types import Request, Response
+from propylon.router.handler import Handler
 
 Config = dict[str, Any]
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-ServerFactory = Callable[[Config, Handler], Handler]
+ServerPluginFactory = Callable[[Config, Handler], Handler]
 
 
 @dataclass
@@ -48,7 +46,7 @@ class HTTPResponse:
 
 
 Executor = Callable[[HTTPRequest], Awaitable[HTTPResponse]]
-ClientFactory = Callable[[Config, Executor], Executor]
+ClientPluginFactory = Callable[[Config, Executor], Executor]
 RequestModifier = Callable[[Request], "Request | Awaitable[Request | None] | None"]
 ResponseModifier = Callable[
     ["ResponseWrapper"], "ResponseWrapper | Awaitable[ResponseWrapper | None] | None"
@@ -108,7 +106,7 @@ class ResponseWrapper:
 class Registrar(Protocol):
     logger: logging.Logger
 
-    def server(self, name: str, factory: ServerFactory) -> None: ...
-    def client(self, name: str, factory: ClientFactory) -> None: ...
+    def server(self, name: str, factory: ServerPluginFactory) -> None: ...
+    def client(self, name: str, factory: ClientPluginFactory) -> None: ...
     def request_modifier(self, name: str, factory: ModifierFactory) -> None: ...
     def response_modifier(self, name: str, factory: ModifierFactory) -> None: ...

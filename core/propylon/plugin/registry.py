@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from propylon.plugin.api import ClientFactory, ModifierFactory, ServerFactory
+from propylon.plugin.api import ClientPluginFactory, ModifierFactory, ServerPluginFactory
 
 KINDS = ("server", "client", "request_modifier", "response_modifier")
 
@@ -17,8 +17,8 @@ class RegistrationError(Exception):
 
 @dataclass
 class PluginRegistry:
-    server: dict[str, ServerFactory] = field(default_factory=dict)
-    client: dict[str, ClientFactory] = field(default_factory=dict)
+    server: dict[str, ServerPluginFactory] = field(default_factory=dict)
+    client: dict[str, ClientPluginFactory] = field(default_factory=dict)
     request_modifier: dict[str, ModifierFactory] = field(default_factory=dict)
     response_modifier: dict[str, ModifierFactory] = field(default_factory=dict)
 
@@ -42,10 +42,10 @@ class Registrar:
         getattr(self._registry, kind)[name] = factory
         self.registered[kind].append(name)
 
-    def server(self, name: str, factory: ServerFactory) -> None:
+    def server(self, name: str, factory: ServerPluginFactory) -> None:
         self._add("server", name, factory)
 
-    def client(self, name: str, factory: ClientFactory) -> None:
+    def client(self, name: str, factory: ClientPluginFactory) -> None:
         self._add("client", name, factory)
 
     def request_modifier(self, name: str, factory: ModifierFactory) -> None:

@@ -7,10 +7,11 @@ import logging
 
 from aiohttp import web
 
-from propylon.plugin.api import Handler, PluginError
+from propylon.plugin.api import PluginError
 from propylon.plugin.config import plugin_config, plugin_names
 from propylon.plugin.registry import PluginRegistry
 from propylon.proxy.errors import status_of
+from propylon.router.handler import Handler
 
 NAMESPACE = "plugin/http-server"
 # The path the router matched before the plugins ran; a plugin that changes it is re-routed.

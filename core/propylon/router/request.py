@@ -25,6 +25,20 @@ _NEVER_IN_PARAM = re.compile(r"[/\\\x00-\x1f\x7f]")
 # Refused unless router.disable_path_decoding, as KrakenD does: what is still encoded after
 # the one decoding a path gets would be decoded again by a backend that decodes twice.
 _ENCODED = re.compile(r"[%?#]")
+# What handler-layer extensions add to a client request for its backends (claims, ...).
+_ADDED_PARAMS = "propylon.added_params"
+_ADDED_HEADERS = "propylon.added_headers"
+
+
+def add_param(request: web.Request, name: str, value: str) -> None:
+    """A param the pipeline gets beside the route's (``{JWT.sub}`` in a url_pattern)."""
+    request.setdefault(_ADDED_PARAMS, {})[name] = value
+
+
+def add_header(request: web.Request, name: str, value: str) -> None:
+    """A header sent to the endpoint's backends whatever its ``input_headers`` declare; it
+    replaces one of the same name the client sent."""
+    request.setdefault(_ADDED_HEADERS, {})[canonical(name)] = [value]
 
 
 def new_request_builder(
@@ -75,6 +89,12 @@ def new_request_builder(
         params = {key: match[name] for name, key in param_names}
         for name, key in param_names:
             check_param(name, params[key], path_decoding)
+        added_params = request.get(_ADDED_PARAMS)
+        if added_params:
+            params.update(added_params)
+        added_headers = request.get(_ADDED_HEADERS)
+        if added_headers:
+            headers.update(added_headers)
         body = await _read_body(request, read_timeout) if request.body_exists else b""
         return Request(request.method, request.path, params, headers, query, body, remote=remote)
 

@@ -1,0 +1,120 @@
+"""The namespaces the core reads itself: ``router``, ``proxy``, ``backend/http`` and plugins.
+
+Each is declared like a module's, with a schema read once at start-up; the factories receive
+the typed options. Router options KrakenD has and this gateway does not implement are marked
+``Unsupported``, so a configuration using them is told so by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from propylon.config.namespace import Namespace, Scope
+from propylon.config.schema import OptionError, Range, Rest, Unsupported
+
+MAX_PAYLOAD = 1 << 30  # a request body above 1 GiB is no API call
+KIB = 1 << 10
+
+_LATER = "not implemented by this gateway yet"
+
+
+@dataclass(frozen=True)
+class RouterOptions:
+    return_error_msg: bool = False
+    disable_health: bool = False
+    health_path: str = "/__health"
+    hide_version_header: bool = False
+    disable_path_decoding: bool = False
+    disable_redirect_fixed_path: bool = False
+    disable_redirect_trailing_slash: bool = False
+    # 0: the gateway's default (router.server.DEFAULT_MAX_PAYLOAD).
+    max_payload: Annotated[int, Range(0, MAX_PAYLOAD)] = 0
+    forwarded_by_client_ip: Annotated[bool, Unsupported(_LATER)] = False
+    remote_ip_headers: Annotated[list[str], Unsupported(_LATER)] = field(default_factory=list)
+    trusted_proxies: Annotated[list[str], Unsupported(_LATER)] = field(default_factory=list)
+    auto_options: Annotated[bool, Unsupported(_LATER)] = False
+    disable_access_log: bool = False
+    disable_gzip: Annotated[bool, Unsupported(_LATER)] = False
+    disable_handle_method_not_allowed: Annotated[bool, Unsupported(_LATER)] = False
+    remove_extra_slash: Annotated[bool, Unsupported(_LATER)] = False
+    logger_skip_paths: list[str] = field(default_factory=list)
+    max_multipart_memory: Annotated[int, Range(0, MAX_PAYLOAD), Unsupported(_LATER)] = 0
+    error_body: Annotated[dict[str, Any], Unsupported(_LATER)] = field(default_factory=dict)
+    app_engine: Annotated[bool, Unsupported("only meaningful on Google App Engine")] = False
+    decompress_gzip: Annotated[int, Unsupported("a KrakenD Enterprise option")] = 0
+
+    def __post_init__(self) -> None:
+        if not self.health_path.startswith("/"):
+            raise OptionError("health_path", f"must start with '/', got {self.health_path!r}")
+
+
+STATIC_STRATEGIES = ("always", "success", "errored", "complete", "incomplete")
+FLATMAP_ARITY = {"move": 2, "append": 2, "del": 1}
+
+
+@dataclass(frozen=True)
+class StaticOptions:
+    data: dict[str, Any]
+    strategy: Literal["always", "success", "errored", "complete", "incomplete"] = "always"
+
+
+@dataclass(frozen=True)
+class FlatmapOperation:
+    type: Literal["move", "append", "del"]
+    args: list[str]
+
+    def __post_init__(self) -> None:
+        wanted = FLATMAP_ARITY[self.type]
+        if len(self.args) != wanted or not all(self.args):
+            raise OptionError("args", f"{self.type!r} takes {wanted} non-empty dot paths")
+
+
+@dataclass(frozen=True)
+class ProxyOptions:
+    sequential: bool = False
+    sequential_propagated_params: list[str] = field(default_factory=list)
+    static: StaticOptions | None = None
+    flatmap_filter: list[FlatmapOperation] = field(default_factory=list)
+    shadow: bool = False
+    combiner: Annotated[str, Unsupported("custom combiners need a custom build")] = ""
+
+
+@dataclass(frozen=True)
+class BackendHTTPOptions:
+    return_error_details: str = ""
+    return_error_code: bool = False
+
+
+@dataclass(frozen=True)
+class PluginOptions:
+    """``{"name": "x" | ["x", "y"], "x": {...}}``: the plugins to run, and their own options."""
+
+    name: list[str]
+    plugins: Annotated[dict[str, Any], Rest()] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.name or not all(self.name):
+            raise OptionError("name", "must be a plugin name or a list of names")
+
+    def config_of(self, name: str) -> dict[str, Any]:
+        value = self.plugins.get(name)
+        return value if isinstance(value, dict) else {}
+
+
+ROUTER = Namespace("router", RouterOptions, frozenset({Scope.SERVICE}))
+PROXY = Namespace("proxy", ProxyOptions, frozenset({Scope.ENDPOINT, Scope.BACKEND}))
+BACKEND_HTTP = Namespace("backend/http", BackendHTTPOptions, frozenset({Scope.BACKEND}))
+PLUGIN_SERVER = Namespace("plugin/http-server", PluginOptions, frozenset({Scope.SERVICE}))
+PLUGIN_CLIENT = Namespace("plugin/http-client", PluginOptions, frozenset({Scope.BACKEND}))
+PLUGIN_MODIFIER = Namespace(
+    "plugin/req-resp-modifier", PluginOptions, frozenset({Scope.ENDPOINT, Scope.BACKEND})
+)
+CORE: tuple[Namespace[Any], ...] = (
+    ROUTER,
+    PROXY,
+    BACKEND_HTTP,
+    PLUGIN_SERVER,
+    PLUGIN_CLIENT,
+    PLUGIN_MODIFIER,
+)

@@ -1,0 +1,90 @@
+"""The public surface for extensions: modules, plugins, and their tests.
+
+Everything a module or a plugin needs is importable from here, and only from here: the rest
+of ``propylon`` is the gateway's own and may change between releases. A module declares its
+namespaces with typed option schemas (dataclasses) that the configuration layer reads once,
+at start-up; its factories find them with ``Namespace.of(config)``.
+
+A request flows one way::
+
+    client -> server -> handler -> proxy (per endpoint) -> backend (per backend) -> client layer
+
+Each layer is built by a factory that modules decorate. A ``Proxy`` is an async callable
+``Request -> Response``; a ``Middleware`` is built from its options and wraps the next proxy.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from propylon.config.errors import ConfigError
+from propylon.config.model import BackendConfig, EndpointConfig, ServiceConfig
+from propylon.config.namespace import Namespace, Scope
+from propylon.config.schema import Duration, Key, OptionError, Range
+from propylon.context import Context
+from propylon.modules.contract import LAYER_ORDER, Module
+from propylon.plugin.api import (
+    ClientPluginFactory,
+    HTTPRequest,
+    HTTPResponse,
+    ModifierFactory,
+    PluginError,
+    Registrar,
+    ResponseWrapper,
+    ServerPluginFactory,
+)
+from propylon.proxy.errors import ProxyError
+from propylon.proxy.factory import BackendFactory, ClientFactory, ProxyFactory
+from propylon.proxy.types import Headers, Metadata, Middleware, Proxy, Query, Request, Response
+from propylon.router.factory import HandlerFactory
+from propylon.router.handler import Handler
+from propylon.router.request import add_header, add_param
+from propylon.transport.client import BackendResponse, HTTPExecutor
+
+__all__ = [
+    "LAYER_ORDER",
+    "BackendConfig",
+    "BackendFactory",
+    "BackendResponse",
+    "ClientFactory",
+    "ClientPluginFactory",
+    "ConfigError",
+    "Context",
+    "Duration",
+    "EndpointConfig",
+    "HTTPExecutor",
+    "HTTPRequest",
+    "HTTPResponse",
+    "Handler",
+    "HandlerFactory",
+    "Headers",
+    "Key",
+    "Metadata",
+    "Middleware",
+    "ModifierFactory",
+    "Module",
+    "Namespace",
+    "OptionError",
+    "PluginError",
+    "Proxy",
+    "ProxyError",
+    "ProxyFactory",
+    "Query",
+    "Range",
+    "Registrar",
+    "Request",
+    "Response",
+    "ResponseWrapper",
+    "Scope",
+    "ServerPluginFactory",
+    "ServiceConfig",
+    "add_header",
+    "add_param",
+    "get_logger",
+]
+
+
+def get_logger(name: str) -> logging.Logger:
+    """The logger of an extension, under the gateway's (``propylon.<name>``): it follows the
+    gateway's level and format, and ``telemetry/logging`` when the edition has it."""
+    return logging.getLogger(f"propylon.{name}")
