@@ -20,7 +20,7 @@ import logging
 from propylon.config.errors import ConfigError
 from propylon.config.model import BackendConfig, EndpointConfig, ServiceConfig
 from propylon.config.namespace import Namespace, Scope
-from propylon.config.schema import Duration, Key, OptionError, Range
+from propylon.config.schema import Duration, Key, OptionError, Range, Rest
 from propylon.context import Context
 from propylon.modules.contract import LAYER_ORDER, Module
 from propylon.plugin.api import (
@@ -75,6 +75,7 @@ __all__ = [
     "Request",
     "Response",
     "ResponseWrapper",
+    "Rest",
     "Scope",
     "ServerPluginFactory",
     "ServiceConfig",
