@@ -17,9 +17,9 @@ from collections.abc import Callable
 
 from aiohttp import web
 
+from propylon.router.protocol import GatewayProtocol, ServerOptions, guard
+
 log = logging.getLogger("propylon")
-# How long an idle keep-alive connection is kept when the service sets no idle_timeout.
-DEFAULT_IDLE_TIMEOUT = 75.0
 STOP_SIGNALS = frozenset((signal.SIGINT, signal.SIGTERM))
 
 
@@ -47,50 +47,91 @@ def check_port(host: str, port: int) -> None:
 
 
 def run_worker(
-    make_app: Callable[[], web.Application], host: str, port: int, reuse: bool, idle_timeout: float
+    make_app: Callable[[], web.Application],
+    host: str,
+    port: int,
+    reuse: bool,
+    options: ServerOptions,
 ) -> None:
     loop = new_event_loop()
     try:
         asyncio.set_event_loop(loop)
-        _stop_on_first_signal(loop)
+        stop = asyncio.Event()
+        _stop_on_first_signal(loop, stop)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked by serve() across fork
         app = make_app()
-        web.run_app(
-            app,
-            host=host or None,
-            port=port,
-            reuse_port=reuse,
-            access_log=None,
-            print=None,
-            loop=loop,
-            shutdown_timeout=5.0,
-            handler_cancellation=True,
-            keepalive_timeout=idle_timeout or DEFAULT_IDLE_TIMEOUT,
-            handle_signals=False,
-        )
+        loop.run_until_complete(_serve_until(stop, app, host, port, reuse, options))
     finally:
         if not loop.is_closed():
+            _finish(loop)
             loop.close()
 
 
-def _stop_on_first_signal(loop: asyncio.AbstractEventLoop) -> None:
+async def _serve_until(
+    stop: asyncio.Event,
+    app: web.Application,
+    host: str,
+    port: int,
+    reuse: bool,
+    options: ServerOptions,
+) -> None:
+    """Serves ``app`` with the gateway's protocol until ``stop``, then stops gracefully.
+
+    The application runner keeps aiohttp's life cycle (start-up and clean-up signals, waiting
+    for requests in flight); the listening socket is the gateway's own, so that each connection
+    gets a GatewayProtocol.
+    """
+    runner = web.AppRunner(
+        app, handle_signals=False, access_log=None, handler_cancellation=True, shutdown_timeout=5.0
+    )
+    await runner.setup()
+    server = runner.server
+    assert server is not None  # set by setup()
+    server.request_handler = guard(server.request_handler)
+    loop = asyncio.get_running_loop()
+    handler_args = {**options.handler_args(), "access_log": None, "loop": loop}
+    try:
+        listener = await loop.create_server(
+            lambda: GatewayProtocol(server, options=options, **handler_args),
+            host or None,
+            port,
+            reuse_port=reuse,
+            backlog=socket.SOMAXCONN,  # as Go's listener: the system's limit, not asyncio's 100
+        )
+    except BaseException:
+        await runner.cleanup()
+        raise
+    try:
+        await stop.wait()
+    finally:
+        listener.close()
+        await runner.cleanup()
+
+
+def _finish(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancels what is left (background tasks of modules) and closes async generators."""
+    tasks = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+
+
+def _stop_on_first_signal(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
     """SIGINT/SIGTERM start a graceful stop; later ones are ignored, not a second exit.
 
-    Ctrl-C reaches a worker twice (from the terminal and forwarded by the supervisor):
-    aiohttp's own handlers would break off the graceful stop on the second one. A plain
-    handler, taken before the app is built: a signal arriving before the loop runs waits
-    in the loop's queue instead of being lost.
+    Ctrl-C reaches a worker twice (from the terminal and forwarded by the supervisor). A plain
+    handler, taken before the app is built: a signal arriving before the loop runs waits in
+    the loop's queue instead of being lost.
     """
     stopping = False
-
-    def graceful_exit() -> None:
-        raise web.GracefulExit()
 
     def on_signal(_signum: int, _frame: object) -> None:
         nonlocal stopping
         if not stopping:
             stopping = True
-            loop.call_soon_threadsafe(graceful_exit)
+            loop.call_soon_threadsafe(stop.set)
 
     for signum in STOP_SIGNALS:
         signal.signal(signum, on_signal)
@@ -101,12 +142,13 @@ def serve(
     host: str,
     port: int,
     workers: int,
-    idle_timeout: float = 0.0,
+    options: ServerOptions | None = None,
 ) -> int:
     """Runs ``workers`` processes (1: this one); returns the exit status."""
     check_port(host, port)
+    options = options or ServerOptions()
     if workers <= 1:
-        run_worker(make_app, host, port, False, idle_timeout)
+        run_worker(make_app, host, port, False, options)
         return 0
     children: list[int] = []
     forward = _forward_signals(children)  # before forking: a Ctrl-C now reaches every worker
@@ -115,7 +157,7 @@ def serve(
         signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         pid = os.fork()
         if pid == 0:
-            _run_child(make_app, host, port, idle_timeout)
+            _run_child(make_app, host, port, options)
         children.append(pid)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     log.info("listening on %s:%d with %d workers", host or "*", port, workers)
@@ -123,12 +165,12 @@ def serve(
 
 
 def _run_child(
-    make_app: Callable[[], web.Application], host: str, port: int, idle_timeout: float
+    make_app: Callable[[], web.Application], host: str, port: int, options: ServerOptions
 ) -> None:
     """A worker process: never returns into the parent's code."""
     code = 0
     try:
-        run_worker(make_app, host, port, True, idle_timeout)
+        run_worker(make_app, host, port, True, options)
     except BaseException as exc:
         log.error("worker %d stopped: %s", os.getpid(), exc)
         code = 1

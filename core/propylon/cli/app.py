@@ -59,6 +59,7 @@ def build_cli(
         """Run the gateway."""
         from propylon.gateway import build_application
         from propylon.plugin.module import load_service_plugins
+        from propylon.router.protocol import ServerOptions
         from propylon.serve import PortInUse, serve
 
         configure_logging(log_level)
@@ -74,7 +75,7 @@ def build_cli(
                 service.listen_ip,
                 service.port,
                 count,
-                service.idle_timeout,
+                ServerOptions.from_service(service),
             )
         except PortInUse as exc:
             _fail(str(exc))
@@ -164,8 +165,10 @@ def configure_logging(level: str) -> None:
 
 
 def _load_or_exit(config: Path, modules: Sequence[Module]):
+    from propylon.gateway import edition_modules
+
     try:
-        return load_service(config, modules)
+        return load_service(config, edition_modules(modules))
     except ConfigError as exc:
         _fail(str(exc))
 

@@ -8,6 +8,7 @@ from propylon.proxy.factory import ProxyFactory
 from propylon.router import system
 from propylon.router.factory import NAMESPACE, HandlerFactory
 from propylon.router.fallback import ANY, Fallback
+from propylon.router.protocol import ServerOptions
 
 DEFAULT_MAX_PAYLOAD = 10 << 20
 ALL_METHODS = "*"  # aiohttp's wildcard method
@@ -23,7 +24,7 @@ def new_application(
     fallback.redirect_trailing_slash = not options.get("disable_redirect_trailing_slash", False)
     app = web.Application(
         client_max_size=int(options.get("max_payload") or DEFAULT_MAX_PAYLOAD),
-        handler_args={"max_field_size": service.max_header_bytes or 8190},
+        handler_args=ServerOptions.from_service(service).handler_args(),
     )
     for endpoint in service.endpoints:
         handler = handler_factory(endpoint, proxy_factory(endpoint))

@@ -1,0 +1,236 @@
+"""The connection protocol: aiohttp's, with the server timeouts of KrakenD and quiet parser errors.
+
+KrakenD hands its service timeouts to Go's ``net/http`` server; aiohttp has a keep-alive
+timeout only. This protocol adds the others with Go's meaning:
+
+- ``read_header_timeout``: from the connection's start (first request) or from the first byte
+  of the next request (keep-alive) until the request head is complete; a client trickling its
+  head is cut off, silently, as Go does.
+- ``write_timeout``: from the end of the head until the response is written; past it the
+  connection is closed without an answer.
+- ``idle_timeout``: aiohttp's keep-alive timeout, the wait for the next request.
+
+A malformed request (bad request line, bad header, bad chunked body...) is answered as Go
+answers it (400, 414 for a request line too long, 431 for a header too large) with one debug
+line, instead of aiohttp's ERROR with a traceback; an HTTP/0.9 request (no version) gets 400.
+
+Built on aiohttp's public extension points only: ``RequestHandler``'s constructor,
+``connection_made``/``data_received``/``connection_lost``, ``handle_error`` and
+``finish_response`` (overridden), and ``Server.request_handler`` (wrapped once, before any
+connection). ``tests/core/test_slow_clients.py`` and ``test_malformed_requests.py`` pin how
+aiohttp calls them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from aiohttp import web
+from aiohttp.http import HttpVersion10
+from aiohttp.http_exceptions import BadHttpMessage, HttpProcessingError, LineTooLong
+from aiohttp.web_protocol import RequestHandler
+from aiohttp.web_request import BaseRequest
+from aiohttp.web_response import StreamResponse
+from propylon.config.model import ServiceConfig
+from propylon.router.request import DEFAULT_READ_TIMEOUT
+
+log = logging.getLogger("propylon.server")
+
+# How long an idle keep-alive connection is kept when neither idle_timeout nor read_timeout is set.
+DEFAULT_IDLE_TIMEOUT = 75.0
+# Longest request line, and longest header line, when max_header_bytes is not set.
+DEFAULT_LINE_BYTES = 8190
+TOO_MANY_HEADERS = "Too many headers received"  # aiohttp's message: too large, as a whole
+
+_RequestHandler = Callable[[BaseRequest], Awaitable[StreamResponse]]
+
+
+@dataclass(frozen=True, slots=True)
+class ServerOptions:
+    """The server side of a service: timeouts in seconds (0: none), parser limits in bytes."""
+
+    read_header_timeout: float = DEFAULT_READ_TIMEOUT
+    write_timeout: float = 0.0
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT
+    max_line_bytes: int = DEFAULT_LINE_BYTES
+
+    @classmethod
+    def from_service(cls, service: ServiceConfig) -> ServerOptions:
+        """Go's fallbacks (header and idle timeouts default to read_timeout), then Propylon's
+        bounds where KrakenD would wait forever: read_timeout's 30 s for the head, 75 s idle.
+        """
+        read = service.read_timeout
+        return cls(
+            read_header_timeout=service.read_header_timeout or read or DEFAULT_READ_TIMEOUT,
+            write_timeout=service.write_timeout,
+            idle_timeout=service.idle_timeout or read or DEFAULT_IDLE_TIMEOUT,
+            max_line_bytes=service.max_header_bytes or DEFAULT_LINE_BYTES,
+        )
+
+    def handler_args(self) -> dict[str, Any]:
+        """aiohttp's keyword arguments for each connection's RequestHandler."""
+        return {
+            "keepalive_timeout": self.idle_timeout,
+            "max_line_size": self.max_line_bytes,
+            "max_field_size": self.max_line_bytes,
+        }
+
+
+def refusal(status: int) -> bytes:
+    """The whole answer to a request that never reached the router, as Go writes it."""
+    text = f"{status} {HTTPStatus(status).phrase}"
+    head = f"HTTP/1.1 {text}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+    return f"{head}Content-Length: {len(text)}\r\n\r\n{text}".encode()
+
+
+def guard(handler: _RequestHandler) -> _RequestHandler:
+    """Wraps the application's handler: each request reaching it has a complete head."""
+
+    async def handle(request: BaseRequest) -> StreamResponse:
+        protocol = request.protocol
+        if isinstance(protocol, GatewayProtocol):
+            protocol.head_complete()
+            if request.version < HttpVersion10:
+                protocol.refuse(400, "an HTTP/0.9 request")
+                return web.Response(status=400)  # not written: the connection is closed
+        return await handler(request)
+
+    return handle
+
+
+class GatewayProtocol(RequestHandler):
+    """One client connection. See the module's docstring for the timeouts it enforces."""
+
+    def __init__(self, manager: web.Server, *, options: ServerOptions, **kwargs: Any) -> None:
+        super().__init__(manager, **kwargs)
+        self.options = options
+        self._awaiting_head = True
+        self._line = bytearray()  # the request line being received, until its end
+        self._line_ended = False
+        self._line_length = 0
+        self._busy_data = False  # bytes received while a request was handled
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._write_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self._start_head_timer()  # as Go: the first head's time counts from the connection
+
+    def data_received(self, data: bytes) -> None:
+        if not self._awaiting_head:
+            self._busy_data = True
+        elif data:
+            if self._head_timer is None:
+                self._start_head_timer()
+            if not self._line_ended and not self._read_request_line(data):
+                self.refuse(400, "a request line without an HTTP version (HTTP/0.9)")
+                return
+        super().data_received(data)
+
+    def _read_request_line(self, data: bytes) -> bool:
+        """Follows the head's first line; False once it has ended without an HTTP version.
+
+        Checked here because aiohttp's C parser waits for headers after an HTTP/0.9 line,
+        and then answers it in HTTP/0.9.
+        """
+        start = 0 if self._line else len(data) - len(data.lstrip(b"\r\n"))  # CRLFs between requests
+        end = data.find(b"\n", start)
+        if end < 0:
+            self._line_length += len(data) - start
+            if self._line_length <= self.options.max_line_bytes:  # longer: the parser refuses it
+                self._line += data[start:]
+            return True
+        self._line_length += end - start
+        line = bytes(self._line) + data[start:end]
+        self._line_ended = True
+        self._line.clear()
+        return line.rstrip(b"\r").rpartition(b" ")[2].startswith(b"HTTP/")
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        self._cancel_timers()
+        super().connection_lost(exc)
+
+    def head_complete(self) -> None:
+        """The request's head is parsed: the header timeout stops, the write timeout starts."""
+        self._awaiting_head = False
+        self._cancel_timers()
+        if self.options.write_timeout > 0:
+            self._write_timer = asyncio.get_running_loop().call_later(
+                self.options.write_timeout, self._timed_out, "the response was not written"
+            )
+
+    async def finish_response(
+        self, request: BaseRequest, resp: StreamResponse, start_time: float | None
+    ) -> tuple[StreamResponse, bool]:
+        try:
+            return await super().finish_response(request, resp, start_time)
+        finally:
+            self._cancel_timers()
+            # The next bytes start the next head (timed from its first byte) unless the body
+            # is still coming (aiohttp reads it away) or more was pipelined meanwhile.
+            self._awaiting_head = request.content.is_eof()
+            self._line_ended = self._busy_data  # where the next request line starts is unknown
+            self._busy_data = False
+            self._line_length = 0
+            self._line.clear()
+
+    def handle_error(
+        self,
+        request: BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> StreamResponse:
+        """A request the parser refused: Go's answer and one debug line, not a traceback."""
+        if not isinstance(exc, HttpProcessingError):
+            return super().handle_error(request, status, exc, message)
+        self.head_complete()
+        status = self._status_of(exc)
+        self.refuse(status, f"{HTTPStatus(status).phrase}" if status != 400 else _first_line(exc))
+        return web.Response(status=400)  # not written: the connection is closed
+
+    def refuse(self, status: int, reason: str) -> None:
+        """Answers ``status`` and closes the connection."""
+        log.debug("refused a request from %s with %d: %s", self._peer(), status, reason)
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(refusal(status))
+        self.force_close()
+
+    def _status_of(self, exc: HttpProcessingError) -> int:
+        if isinstance(exc, LineTooLong):
+            return 414 if self._line_length > self.options.max_line_bytes else 431
+        if isinstance(exc, BadHttpMessage) and exc.message == TOO_MANY_HEADERS:
+            return 431
+        return 400
+
+    def _start_head_timer(self) -> None:
+        self._head_timer = asyncio.get_running_loop().call_later(
+            self.options.read_header_timeout, self._timed_out, "the request head was not received"
+        )
+
+    def _timed_out(self, what: str) -> None:
+        self._head_timer = self._write_timer = None
+        log.debug("closed the connection of %s: %s in time", self._peer(), what)
+        self.force_close()
+
+    def _cancel_timers(self) -> None:
+        for timer in (self._head_timer, self._write_timer):
+            if timer is not None:
+                timer.cancel()
+        self._head_timer = self._write_timer = None
+
+    def _peer(self) -> str:
+        peer = self.peername
+        return str(peer[0]) if isinstance(peer, tuple) else str(peer or "a client")
+
+
+def _first_line(exc: HttpProcessingError) -> str:
+    """aiohttp's message, without the echo of the client's bytes that follows it."""
+    lines = [line.strip() for line in str(exc.message).splitlines() if line.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    return first.partition(" b'")[0].partition(' b"')[0].rstrip(" :")[:120]
