@@ -65,6 +65,18 @@ def registry_entries(
     return entries
 
 
+def check_package(manifest: Manifest, modules: list[RegistryEntry]) -> None:
+    """The edition's own package may not hide a module's: the registry imports both."""
+    for entry in modules:
+        if entry.import_module.split(".")[0] == manifest.edition.package:
+            raise manifest.error(
+                f"the edition's package {manifest.edition.package!r} is also the package of "
+                f"module {entry.name}: set another [edition] package",
+                "edition",
+                "package",
+            )
+
+
 def pins(lock: Lock) -> list[str]:
     pinned = []
     for package in lock.packages:
@@ -80,14 +92,7 @@ def generate(
 ) -> list[RegistryEntry]:
     by_name = {canonicalize_name(w.name): w for w in wheels}
     modules = registry_entries(lock, by_name, manifest)
-    for entry in modules:
-        if entry.import_module.split(".")[0] == manifest.edition.package:
-            raise manifest.error(
-                f"the edition's package {manifest.edition.package!r} is also the package of "
-                f"module {entry.name}: set another [edition] package",
-                "edition",
-                "package",
-            )
+    check_package(manifest, modules)
     context = {
         "edition": manifest.edition,
         "manifest_name": manifest.path.name,

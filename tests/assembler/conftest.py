@@ -178,3 +178,26 @@ def clean_pip_env() -> dict[str, str]:
     """pip with no configured index or find-links: only what the command line gives."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
     return {**env, "PIP_CONFIG_FILE": os.devnull, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+
+
+def assemble_in_process(*args: str | Path) -> tuple[int, str]:
+    """``assemble ARGS`` through the command's own entry point in this process: (exit code,
+    stderr). Anything but a clean exit (a traceback) propagates and fails the test."""
+    import contextlib
+    import io
+    import sys
+
+    from assembler.cli import main
+
+    stderr = io.StringIO()
+    argv = sys.argv
+    sys.argv = ["assemble", *map(str, args)]
+    try:
+        with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+            main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.argv = argv
+    return code, stderr.getvalue()
