@@ -50,6 +50,19 @@ TREE = {
     "$defs": {"node": {"type": "array", "items": {"$ref": "#/$defs/node"}}},
     "$ref": "#/$defs/node",
 }
+KINDS = {
+    "type": "object",
+    "properties": {
+        "any": {"anyOf": [{"type": "string"}, {"minimum": 5}]},
+        "one": {"oneOf": [{"type": "number"}, {"minimum": 0}]},
+        "tags": {"type": "array", "uniqueItems": True, "maxItems": 3},
+        "code": {"type": "string", "pattern": "^[A-Z]+$"},
+        "kind": {"const": "order"},
+        "not": {"not": {"type": "integer"}},
+        "map": {"type": "object", "propertyNames": {"maxLength": 2}},
+        "step": {"multipleOf": 0.5, "exclusiveMaximum": 1e21},
+    },
+}
 BULK = {"type": "array", "items": {"type": "object", "required": ["sku"]}}
 
 
@@ -63,6 +76,7 @@ def url(stack: Stack) -> str:
             {"endpoint": "/number", "extra_config": {"validation/json-schema": {"type": "number"}}},
             {"endpoint": "/tree", "extra_config": {"validation/json-schema": TREE}},
             {"endpoint": "/bulk", "extra_config": {"validation/json-schema": BULK}},
+            {"endpoint": "/kinds", "extra_config": {"validation/json-schema": KINDS}},
             {"endpoint": "/plain"},
             {
                 "endpoint": "/read",
@@ -141,6 +155,31 @@ def test_2020_12_keywords_are_enforced(
     before = stack.backend.hits("/orders")
     refused(post(url + "/orders", json.dumps(body).encode()), message)
     assert stack.backend.hits("/orders") == before
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            {"any": 1},
+            "- at '/any': anyOf failed\n  - at '/any': got number, want string"
+            "\n  - at '/any': minimum: got 1, want 5",
+        ),
+        ({"one": 1}, "- at '/one': oneOf failed, subschemas 0, 1 matched"),
+        ({"tags": [1, "a", 1.0]}, "- at '/tags': items at 0 and 2 are equal"),
+        ({"tags": [1, 2, 3, 4]}, "- at '/tags': maxItems: got 4, want 3"),
+        ({"code": "ab'c"}, "- at '/code': 'ab\\'c' does not match pattern '^[A-Z]+$'"),
+        ({"kind": "user"}, "- at '/kind': value must be 'order'"),
+        ({"not": 3}, "- at '/not': not failed"),
+        ({"map": {"abc": 1}}, "- at '/map': invalid propertyName 'abc'"),
+        ({"step": 0.7}, "- at '/step': multipleOf: got 0.7, want 0.5"),
+        ({"step": 2e21}, "- at '/step': exclusiveMaximum: got 2e+21, want 1e+21"),
+    ],
+)
+def test_reasons_are_worded_as_krakend_words_them(
+    url: str, post: Callable[..., Reply], body: object, message: str
+) -> None:
+    refused(post(url + "/kinds", json.dumps(body).encode()), message)
 
 
 def test_2020_12_formats_are_annotations(
