@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from propylon.sdk import Duration, Namespace, OptionError, Range, Scope
 
 from propylon_jwt.algorithms import Algorithm
+from propylon_jwt.fetch import decode_fingerprints
 from propylon_jwt.keys import KeySetError, Strategy, read_key_file
 from propylon_jwt.tls import ca_problem, cipher_problem
 
@@ -31,6 +32,7 @@ def _check_source(
     jwk_local_ca: str,
     disable_jwk_security: bool,
     cipher_suites: tuple[int, ...],
+    fingerprints: tuple[str, ...],
     secret_url: str,
 ) -> None:
     """The rules shared by the validator and the signer for where keys come from."""
@@ -54,6 +56,10 @@ def _check_source(
         problem = ca_problem(jwk_local_ca) if os.path.exists(jwk_local_ca) else "no such file"
         if problem:
             raise OptionError("jwk_local_ca", problem)
+    try:
+        decode_fingerprints(fingerprints)
+    except ValueError as exc:
+        raise OptionError("jwk_fingerprints", str(exc)) from None
     problem = cipher_problem(cipher_suites)
     if problem:
         raise OptionError("cipher_suites", problem)
@@ -114,6 +120,7 @@ class ValidatorOptions:
             self.jwk_local_ca,
             self.disable_jwk_security,
             self.cipher_suites,
+            self.jwk_fingerprints,
             self.secret_url,
         )
         if self.cache and self.jwk_local_path:
@@ -153,6 +160,7 @@ class SignerOptions:
             self.jwk_local_ca,
             self.disable_jwk_security,
             self.cipher_suites,
+            self.jwk_fingerprints,
             self.secret_url,
         )
 

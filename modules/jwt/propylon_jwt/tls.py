@@ -8,8 +8,12 @@ suites cannot be restricted: their numbers are accepted and always enabled.
 
 from __future__ import annotations
 
+import hashlib
 import ssl
 from collections.abc import Sequence
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 # IANA number -> OpenSSL name of each TLS 1.2 suite KrakenD accepts.
 TLS12_SUITES: dict[int, str] = {
@@ -65,9 +69,12 @@ def ca_problem(path: str) -> str:
     return ""
 
 
-def client_context(suites: Sequence[int], local_ca: str, insecure: bool) -> ssl.SSLContext:
-    """The client context: the system's CAs plus ``local_ca``, TLS 1.2 at least, and no
-    certificate verification at all when ``insecure`` (``disable_jwk_security``)."""
+def client_context(
+    suites: Sequence[int], local_ca: str, insecure: bool, pins: Sequence[bytes] = ()
+) -> ssl.SSLContext:
+    """The client context: the system's CAs plus ``local_ca``, TLS 1.2 at least, no
+    certificate verification at all when ``insecure`` (``disable_jwk_security``), and with
+    ``pins`` a handshake that fails unless the server's key is one of them."""
     context = ssl.create_default_context()
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     if local_ca:
@@ -78,4 +85,27 @@ def client_context(suites: Sequence[int], local_ca: str, insecure: bool) -> ssl.
     if insecure:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
+    if pins:
+        context.sslobject_class = _pinned(frozenset(pins))
     return context
+
+
+def spki_sha256(der_certificate: bytes) -> bytes:
+    """The SHA-256 digest of a certificate's public key (SubjectPublicKeyInfo), as pinned."""
+    key = x509.load_der_x509_certificate(der_certificate).public_key()
+    return hashlib.sha256(
+        key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    ).digest()
+
+
+def _pinned(pins: frozenset[bytes]) -> type[ssl.SSLObject]:
+    """An SSLObject whose handshake checks the server certificate's key against ``pins``."""
+
+    class PinnedSSLObject(ssl.SSLObject):
+        def do_handshake(self) -> None:
+            super().do_handshake()
+            der = self.getpeercert(binary_form=True)
+            if not der or spki_sha256(der) not in pins:
+                raise ssl.SSLError("the server's certificate holds no pinned key")
+
+    return PinnedSSLObject
