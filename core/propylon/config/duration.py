@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
+
+from propylon.config.errors import preview
 
 _UNITS = {
     "ns": 1e-9,
@@ -20,7 +23,7 @@ _PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
 def parse_duration(value: object) -> float:
     """Seconds in a Go duration string; raises ValueError with the reason."""
     if not isinstance(value, str):
-        raise ValueError(f"expected a duration string such as '3s', got {value!r}")
+        raise ValueError(f"expected a duration string such as '3s', got {preview(value)}")
     text = value.strip()
     sign = -1.0 if text.startswith("-") else 1.0
     text = text.lstrip("+-")
@@ -31,10 +34,20 @@ def parse_duration(value: object) -> float:
         match = _PART.match(text, pos)
         if match is None:
             raise ValueError(
-                f"invalid duration {value!r}: use a number and a unit (ns, us, ms, s, m, h)"
+                f"invalid duration {preview(value)}: use a number and a unit (ns, us, ms, s, m, h)"
             )
         total += float(match.group(1)) * _UNITS[match.group(2)]
         pos = match.end()
     if pos == 0:
-        raise ValueError(f"invalid duration {value!r}")
+        raise ValueError(f"invalid duration {preview(value)}")
+    if not math.isfinite(total):
+        raise ValueError(f"invalid duration {preview(value)}: too long")
     return sign * total
+
+
+def format_duration(seconds: float) -> str:
+    """``168h``, ``90s``: the largest whole unit, as a configuration would write it."""
+    for unit, size in (("h", 3600.0), ("m", 60.0), ("s", 1.0)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds}s"

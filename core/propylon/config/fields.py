@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from propylon.config.duration import parse_duration
-from propylon.config.errors import ConfigError
+from propylon.config.duration import format_duration, parse_duration
+from propylon.config.errors import ConfigError, preview
 
 T = TypeVar("T")
 _MISSING = object()
@@ -45,7 +45,7 @@ class Fields:
         if value is default:
             return value
         if not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool)):
-            raise self.error(key, f"expected {what}, got {_kind(value)} {value!r:.60}")
+            raise self.error(key, f"expected {what}, got {_kind(value)} {preview(value)}")
         return value
 
     def string(self, key: str, default: Any = _MISSING) -> str:
@@ -54,10 +54,25 @@ class Fields:
     def boolean(self, key: str, default: bool = False) -> bool:
         return self._typed(key, default, (bool,), "true or false")
 
-    def integer(self, key: str, default: Any = _MISSING, minimum: int | None = None) -> int:
+    def integer(
+        self,
+        key: str,
+        default: Any = _MISSING,
+        minimum: int | None = None,
+        maximum: int | None = None,
+    ) -> int:
+        """An integer from ``minimum`` to ``maximum``, both included (either may be open)."""
         value = self._typed(key, default, (int,), "an integer")
-        if minimum is not None and value is not default and value < minimum:
-            raise self.error(key, f"must be at least {minimum}, got {value}")
+        if value is default:
+            return value
+        low = minimum is not None and value < minimum
+        high = maximum is not None and value > maximum
+        if low or high:
+            if minimum is not None and maximum is not None:
+                wanted = f"from {minimum} to {maximum}"
+            else:
+                wanted = f"at least {minimum}" if low else f"at most {maximum}"
+            raise self.error(key, f"must be {wanted}, got {preview(value)}")
         return value
 
     def obj(self, key: str) -> dict[str, Any]:
@@ -78,7 +93,8 @@ class Fields:
                 raise self.error(f"{key}.{k}", f"expected a string, got {_kind(v)}")
         return value
 
-    def duration(self, key: str, default: float) -> float:
+    def duration(self, key: str, default: float, maximum: float | None = None) -> float:
+        """Seconds in a Go duration string, from zero to ``maximum`` (when given)."""
         value = self._get(key, default)
         if value is default:
             return default
@@ -87,7 +103,11 @@ class Fields:
         except ValueError as exc:
             raise self.error(key, str(exc)) from None
         if seconds < 0:
-            raise self.error(key, f"must not be negative, got {value!r}")
+            raise self.error(key, f"must not be negative, got {preview(value)}")
+        if maximum is not None and seconds > maximum:
+            raise self.error(
+                key, f"must be at most {format_duration(maximum)}, got {preview(value)}"
+            )
         return seconds
 
     def items(self, key: str, parse: Callable[[object, str], T], required: bool = False) -> list[T]:

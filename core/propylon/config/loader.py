@@ -1,17 +1,26 @@
-"""Reads a configuration file (JSON, YAML or TOML), rendered first by the flexible config."""
+"""Reads a configuration file (JSON, YAML or TOML), rendered first by the flexible config.
+
+Whatever the bytes, the result is a document of the shape a gateway can serve or a
+ConfigError naming the file and the cause: invalid UTF-8, duplicate keys, NaN, numbers too
+long to read and nesting deep enough to exhaust the parser's stack included.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from propylon.config.errors import ConfigError
+from propylon.config.errors import ConfigError, preview
 from propylon.config.flexible import FlexibleConfig
+from propylon.config.limits import MAX_DEPTH
+from propylon.config.shape import check_shape
+from propylon.config.text import decode
 
 
 def read_document(path: str | Path, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -20,38 +29,107 @@ def read_document(path: str | Path, env: dict[str, str] | None = None) -> dict[s
     env = dict(os.environ) if env is None else env
     try:
         flexible = FlexibleConfig.from_env(env)
-        text = flexible.render(path) if flexible.applies_to(path) else path.read_text("utf-8")
+        text = flexible.render(path) if flexible.applies_to(path) else decode(path.read_bytes())
+        document = _parse(text, _format_suffix(path))
+        if not isinstance(document, dict):
+            raise ConfigError("the top level must be an object")
+        check_shape(document)
     except FileNotFoundError as exc:
         raise ConfigError(f"no such file: {exc.filename}", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", file=str(path)) from None
+    except IsADirectoryError:
+        raise ConfigError("is a directory, not a file", file=str(path)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
     except ConfigError as exc:
         raise exc.located(file=str(path)) from None
-    document = _parse(text, path)
-    if not isinstance(document, dict):
-        raise ConfigError("the top level must be an object", file=str(path))
     return document
 
 
-def _parse(text: str, path: Path) -> Any:
-    suffix = _format_suffix(path)
+def _parse(text: str, suffix: str) -> Any:
+    kind = {".yaml": "YAML", ".yml": "YAML", ".toml": "TOML"}.get(suffix, "JSON")
     try:
-        if suffix in (".yaml", ".yml"):
-            return yaml.safe_load(text)
-        if suffix == ".toml":
+        if kind == "YAML":
+            return yaml.load(text, Loader=_YamlLoader)  # a SafeLoader
+        if kind == "TOML":
             return tomllib.loads(text)
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_json_object, parse_constant=_json_constant)
     except json.JSONDecodeError as exc:
         raise ConfigError(
-            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", file=str(path)
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
+        raise ConfigError(
+            f"invalid YAML at line {line}: character #x{char:04x} is not allowed"
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"invalid YAML{at}: {problem}", file=str(path)) from None
+        raise ConfigError(f"invalid YAML{at}: {problem}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}", file=str(path)) from None
+        raise ConfigError(f"invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"invalid {kind}: nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:
+        raise ConfigError(f"invalid {kind}: {_value_error(exc)}") from None
+
+
+def _value_error(exc: ValueError) -> str:
+    """What a parser's ValueError means to a user (the interpreter's integer limit, mostly)."""
+    message = str(exc)
+    if "integer string conversion" in message:
+        return f"a number of more than {sys.get_int_max_str_digits()} digits"
+    return message
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(f"duplicate key {preview(key)}")
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are unique: a repeated key is a mistake, not an override."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _json_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """SafeLoader refusing duplicate keys, which YAML forbids and PyYAML lets overwrite."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._checked: set[int] = set()
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        # The first flattening sees the keys as written; merging (<<) then rewrites them.
+        if id(node) not in self._checked:
+            self._checked.add(id(node))
+            seen: set[tuple[str, str]] = set()
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
+                    continue
+                if (key_node.tag, key_node.value) in seen:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        f"duplicate key {preview(key_node.value)}",
+                        key_node.start_mark,
+                    )
+                seen.add((key_node.tag, key_node.value))
+        super().flatten_mapping(node)
+
+
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 def _format_suffix(path: Path) -> str:

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from propylon.config.errors import ConfigError
+from propylon.config.errors import ConfigError, preview
 from propylon.config.fields import Fields
+from propylon.config.limits import MAX_PAYLOAD
 from propylon.proxy.flatmap import compile_flatmap
 from propylon.proxy.static import static_config
+
+# The numeric options of the core namespaces: (namespace, option) -> (lowest, highest).
+NUMBERS: dict[tuple[str, str], tuple[int, int]] = {
+    ("router", "max_payload"): MAX_PAYLOAD,
+}
 
 
 def check_core_namespaces(f: Fields, extra: dict[str, Any], namespaces: tuple[str, ...]) -> None:
@@ -20,7 +26,9 @@ def check_core_namespaces(f: Fields, extra: dict[str, Any], namespaces: tuple[st
         value = extra.get(namespace)
         if value is not None and not isinstance(value, dict):
             where = f"extra_config.{namespace}"
-            raise f.error(where, f"expected an object, got {type(value).__name__} {value!r:.60}")
+            raise f.error(where, f"expected an object, got {type(value).__name__} {preview(value)}")
+        if value:
+            _check_numbers(f, namespace, value)
     if "router" in namespaces and extra.get("router"):
         _check_router(f, extra["router"])
     if "backend/http" in namespaces and extra.get("backend/http"):
@@ -33,16 +41,31 @@ def check_core_namespaces(f: Fields, extra: dict[str, Any], namespaces: tuple[st
             raise exc.located(where=f.where) from None
 
 
+def _check_numbers(f: Fields, namespace: str, options: dict[str, Any]) -> None:
+    """Each numeric option of ``namespace`` is an integer within its range."""
+    for (owner, key), (lowest, highest) in NUMBERS.items():
+        value = options.get(key)
+        if owner != namespace or value is None:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise f.error(
+                f"extra_config.{namespace}.{key}",
+                f"expected an integer, got {preview(value)}",
+            )
+        if not lowest <= value <= highest:
+            raise f.error(
+                f"extra_config.{namespace}.{key}",
+                f"must be from {lowest} to {highest}, got {preview(value)}",
+            )
+
+
 def _check_router(f: Fields, options: dict[str, Any]) -> None:
     """The router options the server is built from: a mistake here fails at start-up."""
     where = "extra_config.router"
-    size = options.get("max_payload")
-    if size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 0):
-        raise f.error(f"{where}.max_payload", f"expected a size in bytes, got {size!r:.60}")
     path = options.get("health_path")
     if path and (not isinstance(path, str) or not path.startswith("/")):
         raise f.error(
-            f"{where}.health_path", f"expected a path starting with '/', got {path!r:.60}"
+            f"{where}.health_path", f"expected a path starting with '/', got {preview(path)}"
         )
 
 
@@ -51,8 +74,8 @@ def _check_backend_http(f: Fields, options: dict[str, Any]) -> None:
     details = options.get("return_error_details")
     if details is not None and not isinstance(details, str):
         raise f.error(
-            f"{where}.return_error_details", f"expected a name (string), got {details!r:.60}"
+            f"{where}.return_error_details", f"expected a name (string), got {preview(details)}"
         )
     code = options.get("return_error_code")
     if code is not None and not isinstance(code, bool):
-        raise f.error(f"{where}.return_error_code", f"expected true or false, got {code!r:.60}")
+        raise f.error(f"{where}.return_error_code", f"expected true or false, got {preview(code)}")

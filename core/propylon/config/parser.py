@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from propylon.config.errors import ConfigError
+from propylon.config.errors import ConfigError, preview
 from propylon.config.fields import Fields
+from propylon.config.limits import (
+    CONCURRENT_CALLS,
+    IDLE_CONNECTIONS,
+    MAX_CACHE_TTL,
+    MAX_HEADER_BYTES,
+    MAX_TIMEOUT,
+    PORT,
+)
 from propylon.config.model import BackendConfig, EndpointConfig, ServiceConfig
 from propylon.config.namespaces import check_core_namespaces
 from propylon.config.params import JWT_PREFIX, SEQUENTIAL_PARAM, param_key, placeholders
@@ -25,27 +33,26 @@ def parse_service(raw: object, *, decoders: set[str], renderers: set[str]) -> Se
     service = ServiceConfig(
         endpoints=[],
         name=f.string("name", ""),
-        port=f.integer("port", 8080, minimum=0),
+        port=f.integer("port", 8080, *PORT),
         listen_ip=f.string("listen_ip", ""),
-        timeout=f.duration("timeout", DEFAULT_TIMEOUT),
-        cache_ttl=f.duration("cache_ttl", 0.0),
+        timeout=f.duration("timeout", DEFAULT_TIMEOUT, MAX_TIMEOUT),
+        cache_ttl=f.duration("cache_ttl", 0.0, MAX_CACHE_TTL),
         output_encoding=f.string("output_encoding", "json"),
         host=[_clean_host(h) for h in f.strings("host", [])],
         extra_config=f.obj("extra_config"),
-        read_timeout=f.duration("read_timeout", 0.0),
-        write_timeout=f.duration("write_timeout", 0.0),
-        idle_timeout=f.duration("idle_timeout", 0.0),
-        read_header_timeout=f.duration("read_header_timeout", 0.0),
-        max_header_bytes=f.integer("max_header_bytes", 0, minimum=0),
+        read_timeout=f.duration("read_timeout", 0.0, MAX_TIMEOUT),
+        write_timeout=f.duration("write_timeout", 0.0, MAX_TIMEOUT),
+        idle_timeout=f.duration("idle_timeout", 0.0, MAX_TIMEOUT),
+        read_header_timeout=f.duration("read_header_timeout", 0.0, MAX_TIMEOUT),
+        max_header_bytes=f.integer("max_header_bytes", 0, *MAX_HEADER_BYTES),
         plugin=f.obj("plugin") or None,
         debug_endpoint=f.boolean("debug_endpoint"),
         echo_endpoint=f.boolean("echo_endpoint"),
         disable_rest=f.boolean("disable_rest"),
         sequential_start=f.boolean("sequential_start"),
     )
+    _check_client_fields(f)
     check_core_namespaces(f, service.extra_config, ("router",))
-    if service.port > 65535:
-        raise f.error("port", f"must be a TCP port (0-65535), got {service.port}")
     _check_encoding(f, "output_encoding", service.output_encoding, renderers)
     service.endpoints = f.items(
         "endpoints", lambda raw, where: _endpoint(raw, where, service, decoders, renderers)
@@ -60,20 +67,30 @@ def parse_service(raw: object, *, decoders: set[str], renderers: set[str]) -> Se
 _TOLERATED_SERVICE_KEYS = (
     "tls",
     "client_tls",
+    "disable_keep_alives",
+    "disable_compression",
+    "use_h2c",
+    "async_agent",
+)
+# Of those, the numbers: still checked, so a mistake there is not silently kept.
+_CLIENT_DURATIONS = (
     "dns_cache_ttl",
     "idle_connection_timeout",
     "dialer_timeout",
     "dialer_fallback_delay",
     "dialer_keep_alive",
-    "disable_keep_alives",
-    "disable_compression",
-    "max_idle_connections",
-    "max_idle_connections_per_host",
     "response_header_timeout",
     "expect_continue_timeout",
-    "use_h2c",
-    "async_agent",
 )
+_CLIENT_COUNTS = ("max_idle_connections", "max_idle_connections_per_host")
+
+
+def _check_client_fields(f: Fields) -> None:
+    """The HTTP client's numbers of KrakenD's format, within the ranges of every other field."""
+    for key in _CLIENT_DURATIONS:
+        f.duration(key, 0.0, MAX_TIMEOUT)
+    for key in _CLIENT_COUNTS:
+        f.integer(key, 0, *IDLE_CONNECTIONS)
 
 
 def _endpoint(
@@ -82,20 +99,20 @@ def _endpoint(
     f = Fields(raw, where)
     path = f.string("endpoint")
     if not path.startswith("/"):
-        raise f.error("endpoint", f"{path!r} must start with '/'")
+        raise f.error("endpoint", f"{preview(path)} must start with '/'")
     if any(path == r or path.startswith(r + "/") for r in RESERVED_PATHS):
-        raise f.error("endpoint", f"{path!r} is reserved by the gateway")
+        raise f.error("endpoint", f"{preview(path)} is reserved by the gateway")
     method = f.string("method", "GET").upper()
     if method not in METHODS:
-        raise f.error("method", f"unknown HTTP method {method!r}")
+        raise f.error("method", f"unknown HTTP method {preview(method)}")
     f.where = f"{where} ({method} {path})"
     endpoint = EndpointConfig(
         endpoint=path,
         backend=[],
         method=method,
-        timeout=f.duration("timeout", service.timeout),
-        cache_ttl=f.duration("cache_ttl", service.cache_ttl),
-        concurrent_calls=f.integer("concurrent_calls", 1, minimum=1),
+        timeout=f.duration("timeout", service.timeout, MAX_TIMEOUT),
+        cache_ttl=f.duration("cache_ttl", service.cache_ttl, MAX_CACHE_TTL),
+        concurrent_calls=f.integer("concurrent_calls", 1, *CONCURRENT_CALLS),
         input_headers=f.strings("input_headers", []),
         input_query_strings=f.strings("input_query_strings", []),
         output_encoding=f.string("output_encoding", service.output_encoding),
@@ -158,20 +175,22 @@ def _backend(
         parent_method=endpoint.method,
     )
     if backend.method not in METHODS:
-        raise f.error("method", f"unknown HTTP method {backend.method!r}")
+        raise f.error("method", f"unknown HTTP method {preview(backend.method)}")
     check_core_namespaces(f, backend.extra_config, ("proxy", "backend/http"))
     if backend.sd != "static":
-        raise f.error("sd", f"service discovery {backend.sd!r} is not available; use 'static'")
+        raise f.error(
+            "sd", f"service discovery {preview(backend.sd)} is not available; use 'static'"
+        )
     _check_encoding(f, "encoding", backend.encoding, decoders)
     _check_url_params(f, backend, endpoint)
-    f.seen.add("timeout")  # accepted for compatibility: the endpoint's timeout bounds the call
+    f.duration("timeout", 0.0, MAX_TIMEOUT)  # read, yet the endpoint's timeout bounds the call
     _warn_unknown(f)
     return backend
 
 
 def _check_url_params(f: Fields, backend: BackendConfig, endpoint: EndpointConfig) -> None:
     known = {param_key(p) for p in endpoint.params}
-    sequential = bool(endpoint.extra_config.get("proxy", {}).get("sequential"))
+    sequential = bool((endpoint.extra_config.get("proxy") or {}).get("sequential"))
     for name in placeholders(backend.url_pattern):
         if param_key(name) in known or name.startswith(JWT_PREFIX):
             continue
@@ -180,13 +199,13 @@ def _check_url_params(f: Fields, backend: BackendConfig, endpoint: EndpointConfi
         hint = " (resp<N>_ params need proxy.sequential)" if SEQUENTIAL_PARAM.match(name) else ""
         raise f.error(
             "url_pattern",
-            f"{{{name}}} is not a parameter of the endpoint {endpoint.endpoint!r}{hint}",
+            f"{{{name}}} is not a parameter of the endpoint {preview(endpoint.endpoint)}{hint}",
         )
 
 
 def _check_encoding(f: Fields, key: str, value: str, known: set[str]) -> None:
     if value not in known:
-        raise f.error(key, f"unknown encoding {value!r}; known: {', '.join(sorted(known))}")
+        raise f.error(key, f"unknown encoding {preview(value)}; known: {', '.join(sorted(known))}")
 
 
 def _check_duplicates(endpoints: list[EndpointConfig]) -> None:
