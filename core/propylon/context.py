@@ -16,6 +16,11 @@ class Context:
     service: ServiceConfig
     identity: Identity
     log: logging.Logger
-    pool: ClientPool = field(default_factory=ClientPool)
+    # Built from the service's backend/http sizes unless one is given.
+    pool: ClientPool = field(default=None)  # type: ignore[assignment]
     debug: bool = False
     plugins: PluginRegistry = field(default_factory=PluginRegistry)
+
+    def __post_init__(self) -> None:
+        if self.pool is None:
+            self.pool = ClientPool.for_service(self.service)

@@ -1,12 +1,20 @@
-"""The backend proxy: one HTTP call, its status checked, its body decoded and formatted."""
+"""The backend proxy: one HTTP call, its status checked, its body decoded and formatted.
+
+A large body is decoded (and formatted) on the decoding thread; the memory-budget leases
+the client took for it are kept until that work ends (``propylon.transport.budget``).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from propylon.config.model import BackendConfig
 from propylon.encoding import get_decoder
+from propylon.encoding.offload import OFFLOAD_SIZE, decode_queue
 from propylon.proxy.formatter import new_formatter
 from propylon.proxy.status import new_status_handler
 from propylon.proxy.types import Metadata, Proxy, Request, Response
+from propylon.transport.budget import LEASES, Lease, detach, release_all
 from propylon.transport.client import HTTPExecutor
 
 # Hop-by-hop headers, and those describing the wire form of a body the client already decoded.
@@ -33,15 +41,29 @@ def new_http_proxy(backend: BackendConfig, execute: HTTPExecutor) -> Proxy:
     formatter = new_formatter(backend)
     check_status = new_status_handler(backend)
 
+    def read(body: bytes) -> dict[str, Any]:
+        data = decode(body) if body else {}
+        return data if formatter is None else formatter(data)
+
     async def http_proxy(request: Request) -> Response:
-        resp = await execute(request.method, request.url, request.headers, request.body)
-        failed = check_status(resp)
-        if failed is not None:
-            return failed
-        data = decode(resp.body) if resp.body else {}
-        if formatter is not None:
-            data = formatter(data)
-        return Response(data, True)
+        leases: list[Lease] = []
+        scope = LEASES.set(leases)
+        try:
+            resp = await execute(request.method, request.url, request.headers, request.body)
+            failed = check_status(resp)
+            if failed is not None:
+                return failed
+            body = resp.body
+            if len(body) < OFFLOAD_SIZE:
+                data = decode(body) if body else {}
+                return Response(data if formatter is None else formatter(data), True)
+            del resp
+            work = decode_queue().run(lambda: read(body), lambda: detach(leases))
+            return Response(await work, True)
+        finally:
+            LEASES.reset(scope)
+            if leases:
+                release_all(leases)
 
     return http_proxy
 
@@ -50,7 +72,14 @@ def _no_op_proxy(execute: HTTPExecutor) -> Proxy:
     """Passes the backend's status, headers and body through untouched."""
 
     async def no_op_proxy(request: Request) -> Response:
-        resp = await execute(request.method, request.url, request.headers, request.body)
+        leases: list[Lease] = []
+        scope = LEASES.set(leases)
+        try:
+            resp = await execute(request.method, request.url, request.headers, request.body)
+        finally:
+            LEASES.reset(scope)
+            if leases:
+                release_all(leases)
         headers: dict[str, list[str]] = {}
         for key, value in resp.headers.items():
             if key.lower() not in _NOT_PASSED:

@@ -1,7 +1,9 @@
 """HTTP calls to backends: one pooled aiohttp session per backend host, redirects followed.
 
 aiohttp follows redirects itself, but not as Go's client does (Referer, method rewriting),
-so redirects are followed here.
+so redirects are followed here. Bodies are bounded while they are read: a declared length
+past the limit is refused before reading, a streamed or compressed one as it grows; large
+ones wait for room in the worker's memory budget (``propylon.transport.budget``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,16 @@ import aiohttp
 from multidict import CIMultiDictProxy
 from yarl import URL
 
+from propylon.config.model import BackendConfig, ServiceConfig
 from propylon.proxy.types import Headers
+from propylon.transport.budget import MemoryBudget, new_lease
+from propylon.transport.limits import (
+    DEFAULT_MAX_SIZE,
+    DEFAULT_MEMORY,
+    LARGE_BODY,
+    backend_max_size,
+    service_limits,
+)
 
 MAX_REDIRECTS = 10
 REDIRECTS = frozenset((301, 302, 303, 307, 308))
@@ -48,12 +59,28 @@ HTTPExecutor = Callable[[str, str, Headers, bytes], Awaitable[BackendResponse]]
 
 
 class ClientPool:
-    """Keeps one session per scheme://host:port so connections are reused across requests."""
+    """Keeps one session per scheme://host:port so connections are reused across requests.
 
-    def __init__(self, max_body: int = 64 << 20, connect_timeout: float = 10.0) -> None:
+    ``max_body`` is the default size limit of a response body; ``memory`` the worker's budget
+    for the large bodies it holds at once.
+    """
+
+    def __init__(
+        self,
+        max_body: int = DEFAULT_MAX_SIZE,
+        connect_timeout: float = 10.0,
+        memory: int = DEFAULT_MEMORY,
+    ) -> None:
         self._sessions: dict[str, aiohttp.ClientSession] = {}
         self.max_body = max_body
         self.connect_timeout = connect_timeout
+        self.budget = MemoryBudget(memory)
+
+    @classmethod
+    def for_service(cls, service: ServiceConfig) -> ClientPool:
+        """A pool with the service's ``backend/http`` sizes."""
+        sizes = service_limits(service)
+        return cls(max_body=sizes.max_size, memory=sizes.memory)
 
     def session(self, key: str) -> aiohttp.ClientSession:
         """The session of an origin (``scheme://host:port`` as the URL writes it)."""
@@ -70,9 +97,19 @@ class ClientPool:
             self._sessions[key] = session
         return session
 
-    def executor_factory(self) -> Callable[[object], HTTPExecutor]:
-        """The default client factory: every backend shares this pool."""
-        return lambda _backend: self.execute
+    def executor_factory(self) -> Callable[[BackendConfig], HTTPExecutor]:
+        """The default client factory: every backend shares this pool, with its own limit."""
+        return self.executor
+
+    def executor(self, backend: BackendConfig) -> HTTPExecutor:
+        limit = backend_max_size(backend, self.max_body)
+        if limit == self.max_body:
+            return self.execute
+
+        async def execute(method: str, url: str, headers: Headers, body: bytes) -> BackendResponse:
+            return await self.execute(method, url, headers, body, limit=limit)
+
+        return execute
 
     async def close(self) -> None:
         for session in self._sessions.values():
@@ -80,8 +117,9 @@ class ClientPool:
         self._sessions.clear()
 
     async def execute(
-        self, method: str, url: str, headers: Headers, body: bytes
+        self, method: str, url: str, headers: Headers, body: bytes, *, limit: int = 0
     ) -> BackendResponse:
+        limit = limit or self.max_body
         target = URL(url, encoded=True)
         referer = initial = ""
         for _ in range(MAX_REDIRECTS + 1):
@@ -90,7 +128,7 @@ class ClientPool:
                 sent.append(_ACCEPT_GZIP)
             if referer:
                 sent.append(("Referer", referer))
-            response = await self._send(method, target, url, sent, body)
+            response = await self._send(method, target, url, sent, body, limit)
             if response.status not in REDIRECTS or "Location" not in response.headers:
                 return response
             if response.status in (301, 302, 303) and method not in ("GET", "HEAD"):
@@ -104,7 +142,13 @@ class ClientPool:
         raise TooManyRedirects()
 
     async def _send(
-        self, method: str, url: URL, raw_url: str, headers: list[tuple[str, str]], body: bytes
+        self,
+        method: str,
+        url: URL,
+        raw_url: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        limit: int,
     ) -> BackendResponse:
         # A body goes out chunked, as a streamed client body does; an empty one as length 0.
         if body:
@@ -114,25 +158,53 @@ class ClientPool:
         async with self.session(_origin(raw_url)).request(
             method, url, headers=headers, data=data, chunked=chunked, allow_redirects=False
         ) as resp:
-            payload = await self._read(resp)
+            payload = await self._read(resp, limit)
             return BackendResponse(resp.status, resp.headers, payload, raw_url)
 
-    async def _read(self, resp: aiohttp.ClientResponse) -> bytes:
-        """The body, refused past ``max_body`` bytes so a backend cannot exhaust memory."""
+    async def _read(self, resp: aiohttp.ClientResponse, limit: int) -> bytes:
+        """The body, refused past ``limit`` bytes so a backend cannot exhaust memory."""
         length = resp.content_length
         if length is not None:
-            if length > self.max_body:
-                raise BodyTooLarge(self.max_body)
+            if length > limit:
+                raise BodyTooLarge(limit)
             if "Content-Encoding" not in resp.headers:
-                return await resp.read()
-        # Chunked, or compressed: counted as decoded, so a small gzip body cannot grow unbounded.
-        chunks, size = [], 0
-        async for chunk in resp.content.iter_any():
-            size += len(chunk)
-            if size > self.max_body:
-                raise BodyTooLarge(self.max_body)
-            chunks.append(chunk)
-        return b"".join(chunks)
+                if length < LARGE_BODY:
+                    return await resp.read()
+                return await self._read_large(resp, length)
+        return await self._read_streamed(resp, limit)
+
+    async def _read_large(self, resp: aiohttp.ClientResponse, length: int) -> bytes:
+        """A body of known size: its room in the budget first, then the bytes."""
+        lease, kept = new_lease(self.budget)
+        try:
+            await lease.take(length)
+            return await resp.read()
+        finally:
+            if not kept:
+                lease.release()
+
+    async def _read_streamed(self, resp: aiohttp.ClientResponse, limit: int) -> bytes:
+        """Chunked, or compressed: counted as decoded, so a small gzip body cannot grow
+        unbounded. Its size is unknown: once large, it reserves the limit, then keeps what
+        it read."""
+        chunks: list[bytes] = []
+        size = 0
+        lease, kept = None, False
+        try:
+            async for chunk in resp.content.iter_any():
+                size += len(chunk)
+                if size > limit:
+                    raise BodyTooLarge(limit)
+                chunks.append(chunk)
+                if lease is None and size >= LARGE_BODY:
+                    lease, kept = new_lease(self.budget)
+                    await lease.take(limit)
+            if lease is not None:
+                lease.shrink(size)
+            return b"".join(chunks)
+        finally:
+            if lease is not None and not kept:
+                lease.release()
 
 
 def _in_domain(host: str, initial: str) -> bool:
