@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 
 from aiohttp import web
+from propylon.sdk import Handler, Registrar
 
 
-def register(registrar) -> None:
+def register(registrar: Registrar) -> None:
     registrar.server("hello", _hello)
     registrar.server("rewrite", _rewrite)
 
 
-def _hello(config: dict, next_handler):
+def _hello(config: dict, next_handler: Handler) -> Handler:
     path = config.get("path", "/__hello")
     greeting = config.get("greeting", "hello from a plugin")
 
@@ -25,7 +26,7 @@ def _hello(config: dict, next_handler):
     return handle
 
 
-def _rewrite(config: dict, next_handler):
+def _rewrite(config: dict, next_handler: Handler) -> Handler:
     prefixes: dict[str, str] = config.get("prefixes", {})
 
     async def handle(request: web.Request) -> web.StreamResponse:

@@ -4,8 +4,10 @@ extend a gateway run from that environment (shown over HTTP)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 import venv
 from pathlib import Path
 
@@ -39,6 +41,23 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         extra_context={"plugin_name": "tagger"},
     )
     return {"module": Path(module), "plugin": Path(plugin), "root": out}
+
+
+@pytest.mark.parametrize("kind", ["module", "plugin"])
+def test_rendered_tests_pass(rendered: dict[str, Path], kind: str) -> None:
+    """The tests a template ships run green against this checkout, with propylon.sdk.testing."""
+    project = rendered[kind]
+    env = {**os.environ, "PYTHONPATH": str(project)}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert " passed" in done.stdout
 
 
 @pytest.fixture(scope="module")

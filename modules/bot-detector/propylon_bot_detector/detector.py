@@ -10,21 +10,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
-from propylon_bot_detector.config import DetectorConfig
+from propylon_bot_detector.options import DetectorOptions
 
 Detector = Callable[[str], bool]
 
 
-def new_detector(config: DetectorConfig) -> Detector:
+def new_detector(options: DetectorOptions) -> Detector:
+    allow, deny = frozenset(options.allow), frozenset(options.deny)
+    patterns, empty_is_bot = options.compiled, options.empty_user_agent_is_bot
+
     def is_bot(user_agent: str) -> bool:
         if not user_agent:
-            return config.empty_user_agent_is_bot
-        if user_agent in config.allow:
+            return empty_is_bot
+        if user_agent in allow:
             return False
-        if user_agent in config.deny:
+        if user_agent in deny:
             return True
-        return any(pattern.search(user_agent) for pattern in config.patterns)
+        return any(pattern.search(user_agent) for pattern in patterns)
 
-    if config.cache_size > 0:
-        return lru_cache(maxsize=config.cache_size)(is_bot)
+    if options.cache_size > 0:
+        return lru_cache(maxsize=options.cache_size)(is_bot)
     return is_bot

@@ -3,33 +3,40 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
-from propylon.config.model import EndpointConfig
-from propylon.proxy.types import Proxy
-from propylon.router.factory import HandlerFactory
-from propylon.router.handler import Handler
+from propylon.sdk import EndpointConfig, Handler, HandlerFactory, Proxy
 
-from propylon_bot_detector.config import NAMESPACE, parse_config
 from propylon_bot_detector.detector import new_detector
+from propylon_bot_detector.options import DETECTOR, DetectorOptions
 from propylon_bot_detector.reject import forbidden, is_rejected
 
 
-def new_handler_factory(next_factory: HandlerFactory, log: logging.Logger) -> HandlerFactory:
-    def handler_factory(endpoint: EndpointConfig, proxy: Proxy) -> Handler:
-        handle = next_factory(endpoint, proxy)
-        raw = endpoint.extra_config.get(NAMESPACE)
-        if raw is None:
-            return handle
-        where = f"endpoint {endpoint.endpoint}.extra_config.{NAMESPACE}"
-        detector = new_detector(parse_config(raw, where))
-        prefix = f"[ENDPOINT: {endpoint.endpoint}][Botdetector]"
+def new_bot_detector(
+    options: DetectorOptions, log: logging.Logger, prefix: str
+) -> Callable[[Handler], Handler]:
+    """Wraps an endpoint's handler: a bot gets 403 and the handler never runs."""
+    detector = new_detector(options)
 
+    def wrap(handle: Handler) -> Handler:
         async def detect(request: web.Request) -> web.StreamResponse:
             if is_rejected(detector, request, log, prefix):
                 return forbidden()
             return await handle(request)
 
         return detect
+
+    return wrap
+
+
+def new_handler_factory(next_factory: HandlerFactory, log: logging.Logger) -> HandlerFactory:
+    def handler_factory(endpoint: EndpointConfig, proxy: Proxy) -> Handler:
+        handle = next_factory(endpoint, proxy)
+        options = DETECTOR.of(endpoint)
+        if options is None:
+            return handle
+        prefix = f"[ENDPOINT: {endpoint.endpoint}][Botdetector]"
+        return new_bot_detector(options, log, prefix)(handle)
 
     return handler_factory

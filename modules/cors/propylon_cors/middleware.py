@@ -17,8 +17,8 @@ ANSWER = web.RequestKey(_KEY, Answer) if hasattr(web, "RequestKey") else _KEY
 
 
 def new_middleware(policy: Policy) -> Middleware:
-    passthrough = policy.config.options_passthrough
-    status = policy.config.options_success_status
+    passthrough = policy.passthrough
+    status = policy.success_status
 
     @web.middleware
     async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:

@@ -1,53 +1,40 @@
-"""The ``security/cors`` options, read with KrakenD's defaults and checked field by field."""
+"""The ``security/cors`` options: KrakenD's fields, read once at start-up by the config layer.
+
+The options mirror the configuration as written; rs/cors' defaults for empty values (every
+origin, every header, the simple methods, 204) are applied by the ``Policy``, as rs/cors
+applies them when it is built.
+"""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
+from typing import Annotated
 
-from propylon.config.fields import Fields
-
-NAMESPACE = "security/cors"
-SIMPLE_METHODS = ("GET", "POST", "HEAD")  # rs/cors' default when allow_methods is empty
-log = logging.getLogger("propylon.cors")
+from propylon.sdk import Duration, Namespace, OptionError, Range, Scope
 
 
 @dataclass(frozen=True)
-class CorsConfig:
-    allow_origins: tuple[str, ...] = ("*",)
-    allow_methods: tuple[str, ...] = SIMPLE_METHODS
-    allow_headers: tuple[str, ...] = ("*",)
+class CorsOptions:
+    allow_origins: tuple[str, ...] = ()
+    allow_methods: tuple[str, ...] = ()
+    allow_headers: tuple[str, ...] = ()
     expose_headers: tuple[str, ...] = ()
     allow_credentials: bool = False
     allow_private_network: bool = False
     options_passthrough: bool = False
-    options_success_status: int = 204
-    max_age: float = 0.0
+    # 0 is rs/cors' "unset": a preflight then gets 204.
+    options_success_status: Annotated[int, Range(0, 299)] = 0
+    # How long browsers may cache a preflight; whole seconds are sent.
+    max_age: Annotated[Duration, Range(0)] = 0.0
     debug: bool = False
 
-
-def parse_config(raw: object, where: str, *, warn: bool = False) -> CorsConfig:
-    """Empty lists take KrakenD's defaults: every origin, every header, the simple methods."""
-    f = Fields(raw, where)
-    config = CorsConfig(
-        allow_origins=tuple(f.strings("allow_origins", [])) or ("*",),
-        allow_methods=tuple(f.strings("allow_methods", [])) or SIMPLE_METHODS,
-        allow_headers=tuple(f.strings("allow_headers", [])) or ("*",),
-        expose_headers=tuple(f.strings("expose_headers", [])),
-        allow_credentials=f.boolean("allow_credentials"),
-        allow_private_network=f.boolean("allow_private_network"),
-        options_passthrough=f.boolean("options_passthrough"),
-        options_success_status=_status(f),
-        max_age=f.duration("max_age", 0.0),
-        debug=f.boolean("debug"),
-    )
-    for key in f.unknown() if warn else ():
-        log.warning("%s: unknown field %r ignored", where, key)
-    return config
+    def __post_init__(self) -> None:
+        if 0 < self.options_success_status < 200:
+            raise OptionError(
+                "options_success_status",
+                f"must be a 2xx status, got {self.options_success_status}",
+            )
 
 
-def _status(f: Fields) -> int:
-    status = f.integer("options_success_status", 0)
-    if status and not 200 <= status <= 299:
-        raise f.error("options_success_status", f"must be a 2xx status, got {status}")
-    return status or 204
+# KrakenD reads CORS around its whole router: in an endpoint it is ignored.
+CORS = Namespace("security/cors", CorsOptions, frozenset({Scope.SERVICE}))

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 
 from multidict import CIMultiDict, MultiMapping
 
-from propylon_cors.config import CorsConfig
 from propylon_cors.headerset import HeaderSet
+from propylon_cors.options import CorsOptions
 from propylon_cors.origins import Origins
 
+SIMPLE_METHODS = ("GET", "POST", "HEAD")  # rs/cors' default when allow_methods is empty
+NO_CONTENT = 204  # rs/cors' default options_success_status
 PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
 PRIVATE_NETWORK = "Access-Control-Request-Private-Network"
 
@@ -31,18 +33,22 @@ class Answer:
 
 
 class Policy:
-    def __init__(self, config: CorsConfig, log: logging.Logger | None = None) -> None:
-        self.config = config
-        self.origins = Origins(config.allow_origins)
-        self.headers = HeaderSet(config.allow_headers)
-        self.methods = frozenset(config.allow_methods)
-        self.expose = ", ".join(canonical(h) for h in config.expose_headers)
-        seconds = int(config.max_age)
+    """Empty lists take rs/cors' defaults: every origin, every header, the simple methods."""
+
+    def __init__(self, options: CorsOptions, log: logging.Logger | None = None) -> None:
+        self.options = options
+        self.origins = Origins(options.allow_origins or ("*",))
+        self.headers = HeaderSet(options.allow_headers or ("*",))
+        self.methods = frozenset(options.allow_methods or SIMPLE_METHODS)
+        self.expose = ", ".join(canonical(h) for h in options.expose_headers)
+        self.passthrough = options.options_passthrough
+        self.success_status = options.options_success_status or NO_CONTENT
+        seconds = int(options.max_age)
         self.max_age = str(seconds) if seconds > 0 else ""
         self.vary = PREFLIGHT_VARY
-        if config.allow_private_network:
+        if options.allow_private_network:
             self.vary += f", {PRIVATE_NETWORK}"
-        self.log = log if config.debug else None
+        self.log = log if options.debug else None
 
     @staticmethod
     def is_preflight(method: str, headers: Headers) -> bool:
@@ -67,9 +73,9 @@ class Policy:
         if requested and requested[0]:
             for value in requested:
                 out.add("Access-Control-Allow-Headers", value)
-        if self.config.allow_credentials:
+        if self.options.allow_credentials:
             out["Access-Control-Allow-Credentials"] = "true"
-        if self.config.allow_private_network and headers.get(PRIVATE_NETWORK) == "true":
+        if self.options.allow_private_network and headers.get(PRIVATE_NETWORK) == "true":
             out["Access-Control-Allow-Private-Network"] = "true"
         if self.max_age:
             out["Access-Control-Max-Age"] = self.max_age
@@ -90,7 +96,7 @@ class Policy:
         self._allow_origin(out, headers)
         if self.expose:
             out["Access-Control-Expose-Headers"] = self.expose
-        if self.config.allow_credentials:
+        if self.options.allow_credentials:
             out["Access-Control-Allow-Credentials"] = "true"
         self._debug("Actual response added headers: %s", dict(out))
         return answer

@@ -6,47 +6,48 @@ gives, errors included, which is what an audit trail needs.
 
 from __future__ import annotations
 
-import logging
 import time
+from collections.abc import Callable
 
 from aiohttp import web
-from propylon.config.model import EndpointConfig
-from propylon.context import Context
-from propylon.proxy.types import Proxy
-from propylon.router.factory import HandlerFactory
-from propylon.router.handler import Handler
+from propylon.sdk import Context, EndpointConfig, Handler, HandlerFactory, Proxy, get_logger
 
-from acme_audit.config import NAMESPACE, AuditConfig, parse_config
+from acme_audit.options import AUDIT, AuditOptions
 
-log = logging.getLogger("acme.audit")
+log = get_logger("acme.audit")
 
 
-def audited(handler: Handler, config: AuditConfig) -> Handler:
-    async def handle(request: web.Request) -> web.StreamResponse:
-        started = time.perf_counter()
-        response = await handler(request)
-        response.headers[config.header] = config.tag
-        elapsed = (time.perf_counter() - started) * 1000
-        log.info(
-            "audit tag=%s method=%s path=%s status=%s remote=%s ms=%.1f",
-            config.tag,
-            request.method,
-            request.path,
-            response.status,
-            request.remote,
-            elapsed,
-        )
-        return response
+def new_audit(options: AuditOptions) -> Callable[[Handler], Handler]:
+    """Wraps an endpoint's handler: tags its response and logs one line per request."""
 
-    return handle
+    def wrap(handler: Handler) -> Handler:
+        async def audited(request: web.Request) -> web.StreamResponse:
+            started = time.perf_counter()
+            response = await handler(request)
+            response.headers[options.header] = options.tag
+            elapsed = (time.perf_counter() - started) * 1000
+            log.info(
+                "audit tag=%s method=%s path=%s status=%s remote=%s ms=%.1f",
+                options.tag,
+                request.method,
+                request.path,
+                response.status,
+                request.remote,
+                elapsed,
+            )
+            return response
+
+        return audited
+
+    return wrap
 
 
 def decorate(next_factory: HandlerFactory, ctx: Context) -> HandlerFactory:
     def factory(endpoint: EndpointConfig, proxy: Proxy) -> Handler:
         handler = next_factory(endpoint, proxy)
-        raw = endpoint.extra_config.get(NAMESPACE)
-        if raw is None:
-            return handler
-        return audited(handler, parse_config(raw, f"{endpoint.endpoint}.extra_config"))
+        options = AUDIT.of(endpoint)
+        if options is None:
+            return handler  # endpoints without the namespace pay nothing
+        return new_audit(options)(handler)
 
     return factory

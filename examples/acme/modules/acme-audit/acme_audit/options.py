@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from propylon.config.errors import ConfigError
-
-NAMESPACE = "acme/audit"
-DEFAULT_HEADER = "X-Acme-Audit"
+from propylon.sdk import Namespace, OptionError, Scope
 
 
 @dataclass(frozen=True)
-class AuditConfig:
+class AuditOptions:
     tag: str
-    header: str = DEFAULT_HEADER
+    header: str = "X-Acme-Audit"
+
+    def __post_init__(self) -> None:
+        for name in ("tag", "header"):
+            if not getattr(self, name):
+                raise OptionError(name, "expected a non-empty string")
 
 
-def parse_config(raw: Any, where: str) -> AuditConfig:
-    if not isinstance(raw, dict):
-        raise ConfigError("expected an object", where=where)
-    unknown = sorted(set(raw) - {"tag", "header"})
-    if unknown:
-        raise ConfigError(f"unknown field {unknown[0]!r}", where=where)
-    tag = raw.get("tag")
-    if not isinstance(tag, str) or not tag:
-        raise ConfigError("tag: expected a non-empty string", where=where)
-    header = raw.get("header", DEFAULT_HEADER)
-    if not isinstance(header, str) or not header:
-        raise ConfigError("header: expected a non-empty string", where=where)
-    return AuditConfig(tag=tag, header=header)
+AUDIT = Namespace("acme/audit", AuditOptions, frozenset({Scope.ENDPOINT}))
