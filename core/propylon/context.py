@@ -16,11 +16,10 @@ class Context:
     service: ServiceConfig
     identity: Identity
     log: logging.Logger
-    # Built from the service's backend/http sizes unless one is given.
-    pool: ClientPool = field(default=None)  # type: ignore[assignment]
     debug: bool = False
     plugins: PluginRegistry = field(default_factory=PluginRegistry)
+    # The backends' HTTP client, with the service's backend/http response sizes.
+    pool: ClientPool = field(init=False)
 
     def __post_init__(self) -> None:
-        if self.pool is None:
-            self.pool = ClientPool.for_service(self.service)
+        self.pool = ClientPool.for_service(self.service)

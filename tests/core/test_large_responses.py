@@ -288,7 +288,7 @@ SMALL_TIMEOUT = 5.0
 # rendered (raw body, Python objects, output); the budget keeps it to one such body at a time.
 RSS_BOUND_MB = 800
 # A deadline answer waits, at worst, for the decode that holds the interpreter at that moment.
-LATE_BY = 2.5
+LATE_BY = 3.0
 
 
 def _rss_mb(pid: int) -> int:
