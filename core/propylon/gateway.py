@@ -41,8 +41,7 @@ def build_application(
     ctx = Context(service, identity, logging.getLogger("propylon"), debug=debug)
     if plugins is not None:
         ctx.plugins = plugins
-    modules = [PLUGINS, *modules]
-    report_namespaces(service, modules, ctx.log)
+    modules = edition_modules(modules)
 
     client_factory = ctx.pool.executor_factory()
     for module in stacked(modules, "client"):
@@ -62,6 +61,11 @@ def build_application(
     return app
 
 
+def edition_modules(modules: Sequence[Module]) -> list[Module]:
+    """The modules of a gateway: the built-in plugin runner, then the edition's."""
+    return [PLUGINS, *(m for m in modules if m is not PLUGINS)]
+
+
 def extra_configs(service: ServiceConfig) -> Iterator[tuple[str, str, Any]]:
     """Every (where, namespace, config) of the service, its endpoints and their backends."""
     for namespace, value in service.extra_config.items():
@@ -78,7 +82,7 @@ def extra_configs(service: ServiceConfig) -> Iterator[tuple[str, str, Any]]:
 def validate_modules(service: ServiceConfig, modules: Sequence[Module]) -> None:
     """Each module (plugins included) checks its own namespaces; raises the first ConfigError."""
     limits.check_service(service)  # the core's response sizes (backend/http)
-    owners = {ns: m for m in (PLUGINS, *modules) for ns in m.namespaces}
+    owners = {ns: m for m in (PLUGINS, *modules) for ns in m.namespace_names}
     for where, namespace, value in extra_configs(service):
         module = owners.get(namespace)
         if module is not None and module.validate is not None:
@@ -92,7 +96,7 @@ def report_namespaces(
     service: ServiceConfig, modules: Sequence[Module], log: logging.Logger
 ) -> None:
     """Logs, once each, the namespaces that nothing in this edition handles."""
-    known = set(CORE_NAMESPACES) | {ns for m in modules for ns in m.namespaces}
+    known = set(CORE_NAMESPACES) | {ns for m in modules for ns in m.namespace_names}
     unknown = sorted({ns for _, ns, _ in extra_configs(service) if ns not in known})
     for namespace in unknown:
         log.warning("extra_config namespace %r is not handled by this edition: ignored", namespace)

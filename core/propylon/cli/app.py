@@ -17,7 +17,7 @@ import typer
 
 from propylon import __version__
 from propylon.cli.plugins import check_plugin, test_plugins
-from propylon.config import ConfigError, load_service
+from propylon.config import ConfigError, load_service, read_service
 from propylon.modules import Module, installed_modules
 from propylon.plugin.requirements import installed_versions
 
@@ -82,10 +82,22 @@ def build_cli(
         raise typer.Exit(status)
 
     @app.command()
-    def check(config: ConfigOption) -> None:
-        """Validate a configuration: one line naming the file, endpoint and field on error."""
+    def check(
+        config: ConfigOption,
+        lint: Annotated[
+            bool, typer.Option("--lint", help="Fail on warnings too (KrakenD-lenient values).")
+        ] = False,
+    ) -> None:
+        """Validate a configuration: every error and warning, one line each naming the file,
+        endpoint and field; exit 1 on an error (or, with --lint, a warning)."""
+        from propylon.gateway import edition_modules
+
         configure_logging("ERROR")
-        service = _load_or_exit(config, modules())
+        service, problems = read_service(config, edition_modules(modules()))
+        for problem in problems.found:
+            typer.echo(f"{problem.level.upper()}: {problem}", err=True)
+        if service is None or problems.errors or (lint and problems.warnings):
+            raise typer.Exit(1)
         typer.echo(f"Syntax OK! {config}: {len(service.endpoints)} endpoints")
 
     @app.command()
@@ -174,5 +186,6 @@ def _load_or_exit(config: Path, modules: Sequence[Module]):
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"ERROR: {message}", err=True)
+    for line in message.splitlines() or [""]:
+        typer.echo(f"ERROR: {line}", err=True)
     raise typer.Exit(1)
