@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 import pytest
 from aiohttp import web
+from propylon.config import ConfigError, load_service
 from propylon.encoding.offload import DecodeQueue
 from propylon.transport.budget import MemoryBudget
 
@@ -145,30 +146,44 @@ def test_pass_through_respects_the_limit(limited: str) -> None:
     assert over.status == 500 and over.body == b""
 
 
+def _config_with(where: str, options: dict[str, Any], folder: Path) -> Path:
+    backend: dict[str, Any] = {"host": ["http://127.0.0.1:1"], "url_pattern": "/"}
+    config: dict[str, Any] = {"version": 3, "endpoints": [{"endpoint": "/a", "backend": [backend]}]}
+    (backend if where else config)["extra_config"] = {"backend/http": options}
+    path = folder / "gateway.json"
+    path.write_bytes(orjson.dumps(config))
+    return path
+
+
 @pytest.mark.parametrize(
     ("where", "options", "message"),
     [
         ("", {"max_response_size": 0}, "max_response_size: must be at least 1, got 0"),
         ("", {"max_response_memory": 1 << 41}, "max_response_memory: must be at most"),
         ("backend", {"max_response_size": "64MB"}, "max_response_size: expected an integer"),
+        ("backend", {"max_response_size": True}, "max_response_size: expected an integer"),
     ],
 )
-def test_check_names_a_bad_size(
+def test_a_bad_size_is_named(
     tmp_path: Path, where: str, options: dict[str, Any], message: str
 ) -> None:
-    backend: dict[str, Any] = {"host": ["http://127.0.0.1:1"], "url_pattern": "/"}
-    config: dict[str, Any] = {"version": 3, "endpoints": [{"endpoint": "/a", "backend": [backend]}]}
-    (backend if where else config)["extra_config"] = {"backend/http": options}
+    path = _config_with(where, options, tmp_path)
     prefix = "endpoints[0] (GET /a).backend[0]." if where else ""
-    path = tmp_path / "gateway.json"
-    path.write_bytes(orjson.dumps(config))
+    with pytest.raises(ConfigError) as failed:
+        load_service(path)
+    assert str(failed.value).startswith(f"{path}: {prefix}extra_config.backend/http.{message}")
+
+
+def test_check_reports_a_bad_size_in_one_line(tmp_path: Path) -> None:
+    path = _config_with("backend", {"max_response_size": -1}, tmp_path)
     done = subprocess.run(
         [PYTHON, "-m", "propylon", "check", "-c", str(path)], capture_output=True, text=True
     )
-    assert done.returncode == 1
-    assert "Traceback" not in done.stderr
-    last = done.stderr.strip().splitlines()[-1]
-    assert last.startswith(f"ERROR: {path}: {prefix}extra_config.backend/http.{message}"), last
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"ERROR: {path}: endpoints[0] (GET /a).backend[0].extra_config.backend/http."
+        "max_response_size: must be at least 1, got -1"
+    )
 
 
 # --- large bodies decode as small ones do -----------------------------------------------------
@@ -204,6 +219,21 @@ def test_a_large_body_is_decoded_and_formatted_as_a_small_one(serve: Any, server
     reply = get(gateway + "/big")
     assert reply.status == 200 and reply.headers[COMPLETED] == "true"
     assert reply.json() == {"records": orjson.loads(body)["items"]}
+
+
+def test_a_large_invalid_body_fails_as_a_small_one(serve: Any, servers: Any) -> None:
+    async def broken(request: web.Request) -> web.Response:
+        size = int(request.query["size"])
+        return web.Response(body=b'{"items": [' + b"1," * size, content_type="application/json")
+
+    app = web.Application()
+    app.router.add_get("/broken", broken)
+    backend = servers.start(app)
+    backends = [{"host": [backend], "url_pattern": "/broken?size={size}"}]
+    gateway = serve({"version": 3, "endpoints": [{"endpoint": "/{size}", "backend": backends}]})
+    for size in (10, 2 << 20):  # decoded inline, then on the thread
+        reply = get(f"{gateway}/{size}")
+        assert (reply.status, reply.body, reply.headers[COMPLETED]) == (500, b"", "false")
 
 
 # --- the budget and the decoding queue --------------------------------------------------------
