@@ -10,6 +10,7 @@ serve what arrived meanwhile before the next one starts.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable
@@ -62,7 +63,8 @@ class DecodeQueue:
             raise
 
         def finished(_future: Future[T]) -> None:
-            loop.call_soon_threadsafe(self._finished, started, done)
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nothing waits
+                loop.call_soon_threadsafe(self._finished, started, done)
 
         future.add_done_callback(finished)
         return await asyncio.wrap_future(future, loop=loop)
