@@ -1,0 +1,83 @@
+"""The ``cel`` module: ``validation/cel`` where KrakenD CE evaluates it.
+
+Request and response expressions wrap the endpoint's pipe in the proxy layer and each
+backend's proxy in the backend layer (``LAYER_ORDER``'s positions for ``validation/cel``);
+``JWT`` expressions are checked in the handler layer, just inside ``auth/validator``.
+"""
+
+from __future__ import annotations
+
+from propylon.sdk import (
+    BackendConfig,
+    BackendFactory,
+    Context,
+    EndpointConfig,
+    Handler,
+    HandlerFactory,
+    Module,
+    Proxy,
+    ProxyFactory,
+    get_logger,
+)
+
+from propylon_cel.claims import HANDLER_ORDER, checking_claims
+from propylon_cel.evaluate import Evaluator
+from propylon_cel.expression import Stage
+from propylon_cel.middleware import new_checker
+from propylon_cel.options import CEL, at_stage
+
+log = get_logger("cel")
+
+
+def proxy(next_factory: ProxyFactory, ctx: Context) -> ProxyFactory:
+    def proxy_factory(endpoint: EndpointConfig) -> Proxy:
+        pipe = next_factory(endpoint)
+        checks = CEL.of(endpoint)
+        if not checks:
+            return pipe
+        checker = new_checker(checks, f"[ENDPOINT: {endpoint.endpoint}][CEL]", log)
+        return pipe if checker is None else checker(pipe)
+
+    return proxy_factory
+
+
+def backend(next_factory: BackendFactory, ctx: Context) -> BackendFactory:
+    def backend_factory(config: BackendConfig) -> Proxy:
+        next_proxy = next_factory(config)
+        checks = CEL.of(config)
+        if not checks:
+            return next_proxy
+        name = f"[BACKEND: {config.url_pattern}][CEL]"
+        if at_stage(checks, Stage.JWT):
+            log.warning(
+                "%s JWT expressions are evaluated at the endpoint level only: ignored", name
+            )
+        checker = new_checker(checks, name, log)
+        return next_proxy if checker is None else checker(next_proxy)
+
+    return backend_factory
+
+
+def handler(next_factory: HandlerFactory, ctx: Context) -> HandlerFactory:
+    def handler_factory(endpoint: EndpointConfig, pipe: Proxy) -> Handler:
+        handle = next_factory(endpoint, pipe)
+        checks = CEL.of(endpoint)
+        expressions = at_stage(checks, Stage.JWT) if checks else ()
+        if not expressions:
+            return handle
+        evaluator = Evaluator(expressions, f"[ENDPOINT: {endpoint.endpoint}][CEL][JWT]", log)
+        return checking_claims(handle, evaluator, endpoint, log)
+
+    return handler_factory
+
+
+module = Module(
+    name="cel",
+    namespaces=(CEL,),
+    description="Common Expression Language checks on requests, responses and JWT claims"
+    " (validation/cel), as krakend-cel",
+    proxy=proxy,
+    backend=backend,
+    handler=handler,
+    order={"handler": HANDLER_ORDER},
+)
