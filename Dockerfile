@@ -19,7 +19,6 @@ ARG SSL_CERT_FILE
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY assembler assembler
-COPY templates templates
 COPY core core
 COPY modules modules
 COPY editions/ce editions/ce

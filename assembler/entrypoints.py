@@ -1,4 +1,8 @@
-"""Reads a module's ``propylon.modules`` entry point from its wheel, to write the registry."""
+"""Reads entry points: the one parser of ``entry_points.txt``, for wheels and their scripts.
+
+The registry of an edition is written from its modules' ``propylon.modules`` entry points;
+the image's console scripts come from the same file of each installed wheel.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,8 @@ GROUP = "propylon.modules"
 class EntryPoint:
     name: str
     module: str  # importable module
-    attr: str  # attribute path inside it
+    attr: str  # attribute path inside it ("" when the value names a module only)
+    value: str  # as written
 
     @property
     def import_name(self) -> str:
@@ -29,28 +34,42 @@ class EntryPoint:
         return "".join(f".{part}" for part in rest)
 
 
-def module_entry_points(wheel: Path) -> list[EntryPoint]:
+def parse_entry_points(text: str, group: str) -> list[EntryPoint]:
+    """The entry points of ``group`` in an ``entry_points.txt`` text, extras dropped."""
+    parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string(text)
+    if not parser.has_section(group):
+        return []
+    found = []
+    for name, value in parser.items(group):
+        target = value.split("[")[0].strip()
+        module, _, attr = (part.strip() for part in target.partition(":"))
+        found.append(EntryPoint(name, module, attr, value))
+    return found
+
+
+def wheel_entry_points(wheel: Path, group: str) -> list[EntryPoint]:
+    """The entry points of ``group`` that a wheel's metadata declares."""
     with zipfile.ZipFile(wheel) as zf:
         names = [n for n in zf.namelist() if n.endswith(".dist-info/entry_points.txt")]
         if not names:
             return []
         text = zf.read(names[0]).decode("utf-8")
-    parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]
-    parser.read_string(text)
-    if not parser.has_section(GROUP):
-        return []
-    found = []
-    for name, value in parser.items(GROUP):
-        target = value.split("[")[0].strip()
-        module, _, attr = (part.strip() for part in target.partition(":"))
-        if not attr:
-            raise AssembleError(f"{wheel.name}: entry point {name} = {value} names no object")
-        parts = [*module.split("."), *attr.split(".")]
+    return parse_entry_points(text, group)
+
+
+def module_entry_points(wheel: Path) -> list[EntryPoint]:
+    """A module's ``propylon.modules`` entry points, each ``module:object`` in identifiers,
+    since the generated registry imports them by name."""
+    found = wheel_entry_points(wheel, GROUP)
+    for ep in found:
+        if not ep.attr:
+            raise AssembleError(f"{wheel.name}: entry point {ep.name} = {ep.value} names no object")
+        parts = [*ep.module.split("."), *ep.attr.split(".")]
         if not all(p.isidentifier() and not keyword.iskeyword(p) for p in parts):
             raise AssembleError(
-                f"{wheel.name}: entry point {name} = {value} is not module:object "
+                f"{wheel.name}: entry point {ep.name} = {ep.value} is not module:object "
                 "(dotted Python identifiers)"
             )
-        found.append(EntryPoint(name, module, attr))
     return found

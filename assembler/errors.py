@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Protocol
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -45,3 +46,10 @@ class AssembleError(Exception):
             where += ": "
         key = f"{self.key}: " if self.key else ""
         return f"{where}{key}{self.message}"
+
+
+class Locator(Protocol):
+    """Makes an error located at a key of a file (``Manifest.error``): a stage that reads a
+    few fields of the manifest can still name the line a problem comes from."""
+
+    def __call__(self, message: str, *key: str) -> AssembleError: ...

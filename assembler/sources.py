@@ -12,7 +12,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from assembler.errors import AssembleError
-from assembler.tomlfile import read_toml
+from assembler.pyproject import read_pyproject
 
 
 @dataclass(frozen=True)
@@ -24,15 +24,10 @@ class LocalProject:
 
 def read_project(path: Path) -> LocalProject:
     """Name and version from pyproject.toml ([project], or [tool.poetry] for older ones)."""
-    pyproject = path / "pyproject.toml"
-    data = read_toml(pyproject, missing="no pyproject.toml").data
-    tool = data.get("tool")
-    table = data.get("project") or (tool.get("poetry") if isinstance(tool, dict) else None)
-    if not isinstance(table, dict):
-        table = {}
-    name, version = table.get("name"), table.get("version")
+    pyproject = read_pyproject(path)
+    name, version = pyproject.metadata.get("name"), pyproject.metadata.get("version")
     if not isinstance(name, str) or not isinstance(version, str):
-        raise AssembleError("needs a static [project] name and version", file=pyproject)
+        raise AssembleError("needs a static [project] name and version", file=pyproject.path)
     return LocalProject(path=path, name=canonicalize_name(name), version=version)
 
 

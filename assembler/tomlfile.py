@@ -73,6 +73,11 @@ def read_toml(path: Path, *, missing: str) -> TomlFile:
         raise AssembleError(missing, file=path) from None
     except OSError as exc:
         raise AssembleError(f"cannot read: {exc.strerror or exc}", file=path) from None
+    return parse_toml(raw, path)
+
+
+def parse_toml(raw: bytes, path: Path) -> TomlFile:
+    """``raw`` parsed as the file ``path`` (named in errors): also for TOML a tool printed."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

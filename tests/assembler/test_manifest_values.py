@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from assembler.docker import write_context
-from assembler.locked import Lock, LockedPackage
+from assembler.image.dockerfile import write_context
+from assembler.lock.model import Lock, LockedPackage
 from assembler.manifest import load_manifest
-from assembler.project import build_distributions, generate
+from assembler.stages.distributions import build_distributions
+from assembler.stages.project import write_project
 from tests.assembler.conftest import assemble, assemble_in_process, write_manifest
 
 ODD_FILES = {
@@ -414,11 +415,15 @@ def _generated(tmp_path: Path) -> tuple[Path, Path]:
         platform="x86_64-manylinux_2_36",
     )
     project = tmp_path / "project"
-    generate(manifest, lock, [], project)
+    write_project(manifest.edition, manifest.path.name, lock, [], project)
     (tmp_path / "wheelhouse").mkdir()
     (tmp_path / "requirements.txt").write_text("")
     dockerfile = write_context(
-        manifest, tmp_path / "wheelhouse", tmp_path / "requirements.txt", tmp_path / "docker"
+        manifest.edition,
+        manifest.image,
+        tmp_path / "wheelhouse",
+        tmp_path / "requirements.txt",
+        tmp_path / "docker",
     )
     return project, dockerfile
 
@@ -514,16 +519,16 @@ def test_dockerfile_labels_mean_the_text_given(tmp_path: Path) -> None:
 def test_edition_package_clashing_with_a_module_is_refused(tmp_path: Path) -> None:
     """Caught when the registry is written: the module's package is only known from its wheel."""
     from assembler.errors import AssembleError
-    from assembler.project import RegistryEntry
+    from assembler.stages.project import RegistryEntry
 
     path = write_manifest(tmp_path)
     path.write_text(
         path.read_text().replace('python = "3.11"', 'python = "3.11"\npackage = "propylon_cors"')
     )
     manifest = load_manifest(path)
-    import assembler.project as project
+    import assembler.stages.project as project
 
     entry = RegistryEntry("cors", "propylon-cors", "0.1.0", "propylon_cors", "module", "")
     with pytest.raises(AssembleError) as info:
-        project.check_package(manifest, [entry])
+        project.check_package(manifest.edition, [entry], manifest.error)
     assert str(info.value).startswith(f"{path}:5: edition.package: the edition's package")

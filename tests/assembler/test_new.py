@@ -89,14 +89,15 @@ def test_templates_ship_in_the_assembler_wheel(tmp_path: Path) -> None:
     wheel = _assembler_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in (
-        "templates/edition/cookiecutter.json",
-        "templates/edition/hooks/post_gen_project.py",
-        "templates/files/edition/package/registry.py.j2",
-        "templates/files/image/Dockerfile.j2",
-        "templates/module/cookiecutter.json",
-        "templates/plugin/cookiecutter.json",
+        "assembler/scaffolds/edition/cookiecutter.json",
+        "assembler/scaffolds/edition/hooks/post_gen_project.py",
+        "assembler/generated/edition/package/registry.py.j2",
+        "assembler/generated/image/Dockerfile.j2",
+        "assembler/scaffolds/module/cookiecutter.json",
+        "assembler/scaffolds/plugin/cookiecutter.json",
     ):
         assert name in names, name
+    assert not [n for n in names if n.startswith("templates/")]  # inside the package only
 
 
 @pytest.mark.slow

@@ -1,5 +1,5 @@
-"""A module and a plugin rendered from templates/, installed in a fresh virtual environment,
-extend a gateway run from that environment (shown over HTTP)."""
+"""A module and a plugin rendered from the assembler's scaffolds, installed in a fresh virtual
+environment, extend a gateway run from that environment (shown over HTTP)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from cookiecutter.main import cookiecutter
 from tests.conftest import REPO, GatewayProcess, free_port, get
 
 pytestmark = pytest.mark.slow
-TEMPLATES = REPO / "templates"
+TEMPLATES = REPO / "assembler" / "scaffolds"
 
 
 def _run(*command: str | Path, cwd: Path | None = None) -> None:

@@ -1,0 +1,1 @@
+"""The ``assemble`` subcommands, one module each: arguments in, a result printed."""

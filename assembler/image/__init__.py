@@ -1,0 +1,1 @@
+"""The edition's container image: the base, the OCI writer, and a Dockerfile alternative."""

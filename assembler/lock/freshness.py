@@ -1,0 +1,48 @@
+"""Whether a lock still matches its manifest and the local sources it was resolved from.
+
+``--locked`` builds refuse a stale lock; plain builds relock.
+"""
+
+from __future__ import annotations
+
+from assembler.errors import AssembleError
+from assembler.lock.read import read_lock
+from assembler.manifest import Manifest
+from assembler.sources import read_project
+
+
+def staleness(manifest: Manifest) -> str | None:
+    """Why the lock no longer matches the manifest (or a local source's version), or None."""
+    path = manifest.lock_path
+    if not path.is_file():
+        return f"no lock beside {manifest.path.name}"
+    try:
+        lock = read_lock(path)
+    except AssembleError as exc:
+        return f"{path.name} is not a valid lock ({exc.message})"
+    if lock.manifest_digest != manifest.resolution_digest():
+        return f"{manifest.path.name} changed since the lock was written"
+    for package in lock.packages:
+        if package.directory:
+            folder = (manifest.root / package.directory).resolve()
+            if not (folder / "pyproject.toml").is_file():
+                return f"{package.name}: {folder} is gone"
+            now = read_project(folder).version
+            was = lock.local_versions.get(package.name)
+            if was != now:
+                return f"{package.name} in {folder} is now {now}, the lock has {was}"
+    return None
+
+
+def lock_is_current(manifest: Manifest) -> bool:
+    return staleness(manifest) is None
+
+
+def require_current(manifest: Manifest) -> None:
+    """``--locked``: the lock must exist and match the manifest."""
+    reason = staleness(manifest)
+    if reason is not None:
+        raise AssembleError(
+            f"--locked: {reason} (run `assemble lock {manifest.path.name}`)",
+            file=manifest.lock_path,
+        )
