@@ -19,7 +19,6 @@ from propylon.plugin.registry import PluginRegistry
 from propylon.proxy.factory import new_backend_factory, new_proxy_factory
 from propylon.router.factory import new_handler_factory
 from propylon.router.server import new_application
-from propylon.transport import limits
 
 # Namespaces the core itself reads.
 CORE_NAMESPACES = frozenset(
@@ -81,7 +80,6 @@ def extra_configs(service: ServiceConfig) -> Iterator[tuple[str, str, Any]]:
 
 def validate_modules(service: ServiceConfig, modules: Sequence[Module]) -> None:
     """Each module (plugins included) checks its own namespaces; raises the first ConfigError."""
-    limits.check_service(service)  # the core's response sizes (backend/http)
     owners = {ns: m for m in (PLUGINS, *modules) for ns in m.namespace_names}
     for where, namespace, value in extra_configs(service):
         module = owners.get(namespace)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -117,9 +116,9 @@ def test_every_error_is_collected_with_its_field() -> None:
     assert options is None
     assert [str(p) for p in problems.errors] == [
         "gw.json: extra_config.qos.capacity: must be between 0 and 1000000, got 2000000",
-        "gw.json: extra_config.qos.every: invalid duration 'soon': use a number and a unit "
+        "gw.json: extra_config.qos.every: invalid duration \"soon\": use a number and a unit "
         "(ns, us, ms, s, m, h)",
-        "gw.json: extra_config.qos.strategy: must be one of 'ip', 'header', 'param', got \"cookie\"",
+        "gw.json: extra_config.qos.strategy: must be one of \"ip\", \"header\", \"param\", got \"cookie\"",
         'gw.json: extra_config.qos.enabled: expected true or false, got a string "maybe"',
         "gw.json: extra_config.qos.inner.name: is required",
         "gw.json: extra_config.qos.inner.weight: must be between 0 and 10, got 11",
@@ -138,13 +137,13 @@ def test_a_rule_across_fields_names_its_field() -> None:
 
 
 def test_values_are_quoted_as_the_configuration_writes_them_and_cut_short() -> None:
-    huge = 10 ** (sys.get_int_max_str_digits() + 10)
+    huge = 10**4000
     _, problems = read({"enabled": None, "key": [1], "hosts": {"a": 1}, "capacity": huge})
     messages = [p.message for p in problems.errors]
     assert messages == [
-        "must be between 0 and 1000000, got (an integer too large to show)",
-        "expected a string, got a list [...]",
-        "expected a list, got an object {...}",
+        "must be between 0 and 1000000, got (a number of 4001 digits)",
+        "expected a string, got a list [1]",
+        'expected a list, got an object {"a": 1}',
     ]
 
 
@@ -152,5 +151,5 @@ def test_not_an_object() -> None:
     options, problems = read([1, 2])
     assert options is None
     assert [str(p) for p in problems.errors] == [
-        "gw.json: extra_config.qos: expected an object, got a list [...]"
+        "gw.json: extra_config.qos: expected an object, got a list [1, 2]"
     ]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from propylon import encoding, render
+from propylon.config.core_options import CORE
 from propylon.config.errors import ConfigError
 from propylon.config.extensions import read_namespaces
 from propylon.config.loader import read_document
@@ -59,12 +60,15 @@ def read_service(
             module.setup()
     try:
         document = source if isinstance(source, dict) else read_document(source)
-        service = parse_service(document, decoders=encoding.names(), renderers=render.names())
     except ConfigError as exc:
         problems.add(exc.located(file=name))
         return None, problems
+    service = parse_service(document, problems, decoders=encoding.names(), renderers=render.names())
+    if service is None:
+        return None, problems
     service.source = name
-    declared = {ns.name: ns for module in modules for ns in module.declared}
+    declared = {ns.name: ns for ns in CORE}
+    declared.update((ns.name, ns) for module in modules for ns in module.declared)
     read_namespaces(service, declared, problems)
     _validate_legacy(service, modules, problems)
     return service, problems

@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
+from propylon.config.limits import MAX_PAYLOAD
 from propylon.config.namespace import Namespace, Scope
 from propylon.config.schema import OptionError, Range, Rest, Unsupported
-
-MAX_PAYLOAD = 1 << 30  # a request body above 1 GiB is no API call
-KIB = 1 << 10
 
 _LATER = "not implemented by this gateway yet"
 
@@ -29,7 +27,7 @@ class RouterOptions:
     disable_redirect_fixed_path: bool = False
     disable_redirect_trailing_slash: bool = False
     # 0: the gateway's default (router.server.DEFAULT_MAX_PAYLOAD).
-    max_payload: Annotated[int, Range(0, MAX_PAYLOAD)] = 0
+    max_payload: Annotated[int, Range(*MAX_PAYLOAD)] = 0
     forwarded_by_client_ip: Annotated[bool, Unsupported(_LATER)] = False
     remote_ip_headers: Annotated[list[str], Unsupported(_LATER)] = field(default_factory=list)
     trusted_proxies: Annotated[list[str], Unsupported(_LATER)] = field(default_factory=list)
@@ -39,7 +37,7 @@ class RouterOptions:
     disable_handle_method_not_allowed: Annotated[bool, Unsupported(_LATER)] = False
     remove_extra_slash: Annotated[bool, Unsupported(_LATER)] = False
     logger_skip_paths: list[str] = field(default_factory=list)
-    max_multipart_memory: Annotated[int, Range(0, MAX_PAYLOAD), Unsupported(_LATER)] = 0
+    max_multipart_memory: Annotated[int, Range(*MAX_PAYLOAD), Unsupported(_LATER)] = 0
     error_body: Annotated[dict[str, Any], Unsupported(_LATER)] = field(default_factory=dict)
     app_engine: Annotated[bool, Unsupported("only meaningful on Google App Engine")] = False
     decompress_gzip: Annotated[int, Unsupported("a KrakenD Enterprise option")] = 0
@@ -66,8 +64,9 @@ class FlatmapOperation:
 
     def __post_init__(self) -> None:
         wanted = FLATMAP_ARITY[self.type]
-        if len(self.args) != wanted or not all(self.args):
-            raise OptionError("args", f"{self.type!r} takes {wanted} non-empty dot paths")
+        if len(self.args) < wanted or not all(self.args):
+            what = "at least one non-empty dot path" if wanted == 1 else "two non-empty dot paths"
+            raise OptionError("args", f"{self.type!r} takes {what}")
 
 
 @dataclass(frozen=True)
@@ -80,10 +79,18 @@ class ProxyOptions:
     combiner: Annotated[str, Unsupported("custom combiners need a custom build")] = ""
 
 
+MAX_RESPONSE = 1 << 40  # a size past a terabyte is a typo, not a limit
+
+
 @dataclass(frozen=True)
 class BackendHTTPOptions:
+    """Per backend as KrakenD has it; the response sizes also at the service level, where they
+    are the gateway's defaults (``max_response_memory``: per worker, service level only)."""
+
     return_error_details: str = ""
     return_error_code: bool = False
+    max_response_size: Annotated[int, Range(1, MAX_RESPONSE)] | None = None
+    max_response_memory: Annotated[int, Range(1, MAX_RESPONSE)] | None = None
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,9 @@ class PluginOptions:
 
 ROUTER = Namespace("router", RouterOptions, frozenset({Scope.SERVICE}))
 PROXY = Namespace("proxy", ProxyOptions, frozenset({Scope.ENDPOINT, Scope.BACKEND}))
-BACKEND_HTTP = Namespace("backend/http", BackendHTTPOptions, frozenset({Scope.BACKEND}))
+BACKEND_HTTP = Namespace(
+    "backend/http", BackendHTTPOptions, frozenset({Scope.SERVICE, Scope.BACKEND})
+)
 PLUGIN_SERVER = Namespace("plugin/http-server", PluginOptions, frozenset({Scope.SERVICE}))
 PLUGIN_CLIENT = Namespace("plugin/http-client", PluginOptions, frozenset({Scope.BACKEND}))
 PLUGIN_MODIFIER = Namespace(

@@ -50,4 +50,7 @@ def format_duration(seconds: float) -> str:
     for unit, size in (("h", 3600.0), ("m", 60.0), ("s", 1.0)):
         if seconds >= size and seconds % size == 0:
             return f"{int(seconds // size)}{unit}"
-    return f"{seconds}s"
+    for unit, size in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= size:
+            return f"{round(seconds / size, 6):g}{unit}"
+    return f"{round(seconds * 1e9, 3):g}ns" if seconds else "0s"

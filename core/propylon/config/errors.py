@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import reprlib
+import json
+import math
 
 # A message is one line a terminal shows whole, whatever value it quotes.
 MAX_MESSAGE = 400
@@ -44,36 +45,40 @@ def _printable(char: str) -> str:
     return repr(char)[1:-1]
 
 
-class _Preview(reprlib.Repr):
-    """``repr`` bounded in depth, width and digits: safe for any value a document holds."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.maxlevel = 3
-        self.maxstring = 60
-        self.maxother = 60
-        self.maxlong = 40
-        self.maxlist = self.maxtuple = self.maxdict = self.maxset = 4
-
-    def repr_int(self, x: int, level: int) -> str:
-        # str() of an int longer than the interpreter's limit raises ValueError.
-        digits = number_of_digits(x)
-        if digits > 1000:
-            return f"<a number of about {digits} digits>"
-        return super().repr_int(x, level)
-
-    def repr_str(self, x: str, level: int) -> str:
-        if len(x) > self.maxstring:
-            return repr(x[: self.maxstring]) + f"... ({len(x)} characters)"
-        return repr(x)
+_SHOWN = 60  # characters of a string quoted in a message
+_ITEMS = 4  # items of a list or object shown before "..."
 
 
-_PREVIEW = _Preview()
-
-
-def preview(value: object) -> str:
-    """A short ``repr`` of ``value`` for messages, whatever its size or depth."""
-    return _PREVIEW.repr(value)
+def preview(value: object, depth: int = 0) -> str:
+    """``value`` as the configuration writes it (``true``, ``"1"``, ``null``, ``[1, 2]``),
+    short, whatever its size or depth: never a conversion of a whole huge value."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int):
+        if value.bit_length() <= 64:
+            return str(value)
+        if value.bit_length() < 14000:  # str() refuses past about 4,300 digits
+            return f"(a number of {len(str(abs(value)))} digits)"
+        return f"(a number of about {number_of_digits(value)} digits)"
+    if isinstance(value, float):
+        return json.dumps(value) if math.isfinite(value) else str(value)
+    if isinstance(value, str):
+        text = json.dumps(value[:_SHOWN], ensure_ascii=False)
+        return text if len(value) <= _SHOWN else f'{text[:-1]}..." ({len(value)} characters)'
+    if isinstance(value, list | tuple):
+        if depth >= 2:
+            return "[...]" if value else "[]"
+        items = [preview(v, depth + 1) for v in value[:_ITEMS]]
+        return "[" + ", ".join(items + (["..."] if len(value) > _ITEMS else [])) + "]"
+    if isinstance(value, dict):
+        if depth >= 2:
+            return "{...}" if value else "{}"
+        pairs = [
+            f"{json.dumps(str(k)[:_SHOWN])}: {preview(v, depth + 1)}" for k, v in value.items()
+        ]
+        shown = pairs[:_ITEMS] + (["..."] if len(pairs) > _ITEMS else [])
+        return "{" + ", ".join(shown) + "}"
+    return type(value).__name__
 
 
 def number_of_digits(value: int) -> int:

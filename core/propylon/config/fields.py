@@ -1,58 +1,73 @@
-"""Typed reads of one configuration object, each failure naming the field."""
+"""Reads of one configuration object, as KrakenD reads it: every problem collected.
+
+Values are converted with KrakenD's weak typing (``"1"`` or ``true`` for an integer, ...),
+each conversion a warning; what cannot be read is an error naming the field, and the read
+returns the default so that the rest of the document is still checked.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from propylon.config.duration import format_duration, parse_duration
-from propylon.config.errors import ConfigError, preview
+from propylon.config.errors import preview
+from propylon.config.problems import Problems
+from propylon.config.schema import Duration, Range, read_value
 
 T = TypeVar("T")
-_MISSING = object()
+_MISSING: Any = object()
 
 
 def _kind(value: object) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
-        type(value), type(value).__name__
+        type(value), "a number" if isinstance(value, int | float) else type(value).__name__
     )
 
 
 class Fields:
-    """Reads the keys of one JSON object; remembers which were read so the rest can be reported."""
+    """Reads the keys of one JSON object; remembers which were read so the rest can be reported.
 
-    def __init__(self, raw: object, where: str) -> None:
-        if not isinstance(raw, dict):
-            raise ConfigError(f"expected an object, got {_kind(raw)}", where=where)
-        self.raw: dict[str, Any] = raw
+    ``ok`` is false when the object itself is not one (its fields then read as defaults).
+    """
+
+    def __init__(self, raw: object, where: str, problems: Problems) -> None:
+        self.problems = problems
         self.where = where
         self.seen: set[str] = set()
+        self.ok = isinstance(raw, dict)
+        if not self.ok:
+            problems.error(where, f"expected an object, got {_kind(raw)} {preview(raw)}")
+        self.raw: dict[str, Any] = raw if isinstance(raw, dict) else {}
 
-    def error(self, key: str, message: str) -> ConfigError:
-        return ConfigError(message, where=f"{self.where}.{key}" if self.where else key)
+    def at(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
 
-    def _get(self, key: str, default: object) -> object:
+    def error(self, key: str, message: str) -> None:
+        self.problems.error(self.at(key), message)
+
+    def warn(self, key: str, message: str) -> None:
+        self.problems.warn(self.at(key), message)
+
+    def has(self, key: str) -> bool:
+        return self.raw.get(key) is not None
+
+    def _read(self, key: str, tp: Any, default: Any) -> Any:
         self.seen.add(key)
-        value = self.raw.get(key, _MISSING)
-        if value is _MISSING or value is None:
+        raw = self.raw.get(key)
+        if raw is None:
             if default is _MISSING:
-                raise self.error(key, "is required")
+                if self.ok:
+                    self.error(key, "is required")
+                return None
             return default
-        return value
+        ok, value = read_value(tp, raw, self.at(key), self.problems)
+        return value if ok else (None if default is _MISSING else default)
 
-    def _typed(self, key: str, default: object, kinds: tuple[type, ...], what: str) -> Any:
-        value = self._get(key, default)
-        if value is default:
-            return value
-        if not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool)):
-            raise self.error(key, f"expected {what}, got {_kind(value)} {preview(value)}")
-        return value
-
-    def string(self, key: str, default: Any = _MISSING) -> str:
-        return self._typed(key, default, (str,), "a string")
+    def string(self, key: str, default: Any = _MISSING) -> Any:
+        return self._read(key, str, default)
 
     def boolean(self, key: str, default: bool = False) -> bool:
-        return self._typed(key, default, (bool,), "true or false")
+        return self._read(key, bool, default)
 
     def integer(
         self,
@@ -60,60 +75,36 @@ class Fields:
         default: Any = _MISSING,
         minimum: int | None = None,
         maximum: int | None = None,
-    ) -> int:
+    ) -> Any:
         """An integer from ``minimum`` to ``maximum``, both included (either may be open)."""
-        value = self._typed(key, default, (int,), "an integer")
-        if value is default:
-            return value
-        low = minimum is not None and value < minimum
-        high = maximum is not None and value > maximum
-        if low or high:
-            if minimum is not None and maximum is not None:
-                wanted = f"from {minimum} to {maximum}"
-            else:
-                wanted = f"at least {minimum}" if low else f"at most {maximum}"
-            raise self.error(key, f"must be {wanted}, got {preview(value)}")
-        return value
-
-    def obj(self, key: str) -> dict[str, Any]:
-        return self._typed(key, {}, (dict,), "an object")
-
-    def strings(self, key: str, default: Any = _MISSING) -> list[str]:
-        value = self._typed(key, default, (list,), "a list of strings")
-        if value is not default:
-            for i, item in enumerate(value):
-                if not isinstance(item, str):
-                    raise self.error(f"{key}[{i}]", f"expected a string, got {_kind(item)}")
-        return value
-
-    def string_map(self, key: str) -> dict[str, str]:
-        value = self.obj(key)
-        for k, v in value.items():
-            if not isinstance(v, str):
-                raise self.error(f"{key}.{k}", f"expected a string, got {_kind(v)}")
-        return value
+        return self._read(key, _ranged(int, minimum, maximum), default)
 
     def duration(self, key: str, default: float, maximum: float | None = None) -> float:
-        """Seconds in a Go duration string, from zero to ``maximum`` (when given)."""
-        value = self._get(key, default)
-        if value is default:
-            return default
-        try:
-            seconds = parse_duration(value)
-        except ValueError as exc:
-            raise self.error(key, str(exc)) from None
-        if seconds < 0:
-            raise self.error(key, f"must not be negative, got {preview(value)}")
-        if maximum is not None and seconds > maximum:
-            raise self.error(
-                key, f"must be at most {format_duration(maximum)}, got {preview(value)}"
-            )
-        return seconds
+        """Seconds, from a Go duration (``"1m30s"``) or nanoseconds, from 0 to ``maximum``."""
+        return self._read(key, _ranged(Duration, 0, maximum), default)
 
-    def items(self, key: str, parse: Callable[[object, str], T], required: bool = False) -> list[T]:
-        value = self._typed(key, _MISSING if required else [], (list,), "a list")
-        prefix = f"{self.where}.{key}" if self.where else key
-        return [parse(item, f"{prefix}[{i}]") for i, item in enumerate(value)]
+    def obj(self, key: str) -> dict[str, Any]:
+        return self._read(key, dict[str, Any], {})
+
+    def strings(self, key: str, default: Any = _MISSING) -> Any:
+        return self._read(key, list[str], default)
+
+    def string_map(self, key: str) -> dict[str, str]:
+        return self._read(key, dict[str, str], {})
+
+    def items(
+        self, key: str, parse: Callable[[object, str], T | None], required: bool = False
+    ) -> list[T]:
+        value = self._read(key, list[Any], _MISSING if required else [])
+        prefix = self.at(key)
+        parsed = [parse(item, f"{prefix}[{i}]") for i, item in enumerate(value or [])]
+        return [item for item in parsed if item is not None]
 
     def unknown(self) -> list[str]:
-        return [k for k in self.raw if k not in self.seen and not k.startswith(("$", "@"))]
+        return [k for k in self.raw if k not in self.seen and not str(k).startswith(("$", "@"))]
+
+
+def _ranged(tp: Any, minimum: float | None, maximum: float | None) -> Any:
+    if minimum is None and maximum is None:
+        return tp
+    return Annotated[tp, Range(minimum, maximum)]

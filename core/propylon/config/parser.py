@@ -1,10 +1,16 @@
-"""A KrakenD v3 document (a dict) -> validated, typed configuration."""
+"""A KrakenD v3 document (a dict) -> typed configuration, every problem collected.
+
+Lenient where KrakenD is lenient (weak typing, unknown encodings read as JSON, a backend
+without a host), each leniency a warning; strict where KrakenD is, and where serving would be
+unsafe (a TLS block this gateway cannot honour).
+"""
 
 from __future__ import annotations
 
-import logging
+import ipaddress
+from typing import Any
 
-from propylon.config.errors import ConfigError, preview
+from propylon.config.errors import preview
 from propylon.config.fields import Fields
 from propylon.config.limits import (
     CONCURRENT_CALLS,
@@ -15,21 +21,29 @@ from propylon.config.limits import (
     PORT,
 )
 from propylon.config.model import BackendConfig, EndpointConfig, ServiceConfig
-from propylon.config.namespaces import check_core_namespaces
 from propylon.config.params import JWT_PREFIX, SEQUENTIAL_PARAM, param_key, placeholders
-
-log = logging.getLogger("propylon.config")
+from propylon.config.problems import Problems
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE")
 RESERVED_PATHS = ("/__health", "/__debug", "/__echo")
 DEFAULT_TIMEOUT = 2.0
+# What KrakenD reads an unknown encoding as.
+FALLBACK_ENCODING = "json"
 
 
-def parse_service(raw: object, *, decoders: set[str], renderers: set[str]) -> ServiceConfig:
-    f = Fields(raw, "")
+def parse_service(
+    raw: object, problems: Problems, *, decoders: set[str], renderers: set[str]
+) -> ServiceConfig | None:
+    """The service, or None when the document is no version 3 configuration at all."""
+    f = Fields(raw, "", problems)
+    if not f.ok:
+        return None
     version = f.integer("version")
+    if version is None:
+        return None
     if version != 3:
-        raise f.error("version", f"unsupported version {version}: this gateway reads version 3")
+        f.error("version", f"unsupported version {version}: this gateway reads version 3")
+        return None
     service = ServiceConfig(
         endpoints=[],
         name=f.string("name", ""),
@@ -51,28 +65,25 @@ def parse_service(raw: object, *, decoders: set[str], renderers: set[str]) -> Se
         disable_rest=f.boolean("disable_rest"),
         sequential_start=f.boolean("sequential_start"),
     )
+    _check_listen_ip(f, service.listen_ip)
+    _check_tls(f)
     _check_client_fields(f)
-    check_core_namespaces(f, service.extra_config, ("router",))
-    _check_encoding(f, "output_encoding", service.output_encoding, renderers)
+    service.output_encoding = _encoding(f, "output_encoding", service.output_encoding, renderers)
+    seen: dict[tuple[str, str], str] = {}
     service.endpoints = f.items(
-        "endpoints", lambda raw, where: _endpoint(raw, where, service, decoders, renderers)
+        "endpoints",
+        lambda raw, where: _endpoint(raw, where, service, problems, seen, decoders, renderers),
     )
-    f.seen.update(_TOLERATED_SERVICE_KEYS)
     _warn_unknown(f)
-    _check_duplicates(service.endpoints)
     return service
 
 
-# Service keys of KrakenD's format that this gateway accepts and leaves to its defaults.
-_TOLERATED_SERVICE_KEYS = (
-    "tls",
-    "client_tls",
-    "disable_keep_alives",
-    "disable_compression",
-    "use_h2c",
-    "async_agent",
-)
-# Of those, the numbers: still checked, so a mistake there is not silently kept.
+# Service keys of KrakenD's format this gateway accepts without implementing them: a value
+# that asks for something is warned about by name.
+_NOT_IMPLEMENTED = ("client_tls", "disable_keep_alives", "disable_compression", "use_h2c")
+# Read by the modules that provide them (the catalogue names which).
+_MODULE_KEYS = ("async_agent",)
+# The HTTP client's numbers of KrakenD's format: checked, so a mistake is not silently kept.
 _CLIENT_DURATIONS = (
     "dns_cache_ttl",
     "idle_connection_timeout",
@@ -86,25 +97,64 @@ _CLIENT_COUNTS = ("max_idle_connections", "max_idle_connections_per_host")
 
 
 def _check_client_fields(f: Fields) -> None:
-    """The HTTP client's numbers of KrakenD's format, within the ranges of every other field."""
     for key in _CLIENT_DURATIONS:
         f.duration(key, 0.0, MAX_TIMEOUT)
     for key in _CLIENT_COUNTS:
         f.integer(key, 0, *IDLE_CONNECTIONS)
+    for key in _NOT_IMPLEMENTED:
+        f.seen.add(key)
+        if f.raw.get(key):
+            f.warn(key, "accepted, but not implemented by this gateway: ignored")
+    f.seen.update(_MODULE_KEYS)
+
+
+def _check_listen_ip(f: Fields, listen_ip: str) -> None:
+    if not listen_ip:
+        return
+    try:
+        ipaddress.ip_address(listen_ip.strip("[]"))
+    except ValueError:
+        f.error("listen_ip", f"{preview(listen_ip)} is not an IP address")
+
+
+def _check_tls(f: Fields) -> None:
+    """A TLS block asks for HTTPS: serving it as plain HTTP would expose what it protects."""
+    f.seen.add("tls")
+    tls = f.raw.get("tls")
+    if tls is None or (isinstance(tls, dict) and tls.get("disabled") is True):
+        return
+    f.error(
+        "tls",
+        "TLS is not implemented by this gateway yet, and serving this configuration over plain "
+        'HTTP would expose it: terminate TLS in front of the gateway and remove "tls" '
+        '(or set "disabled": true)',
+    )
 
 
 def _endpoint(
-    raw: object, where: str, service: ServiceConfig, decoders: set[str], renderers: set[str]
-) -> EndpointConfig:
-    f = Fields(raw, where)
+    raw: object,
+    where: str,
+    service: ServiceConfig,
+    problems: Problems,
+    seen: dict[tuple[str, str], str],
+    decoders: set[str],
+    renderers: set[str],
+) -> EndpointConfig | None:
+    f = Fields(raw, where, problems)
+    if not f.ok:
+        return None
     path = f.string("endpoint")
-    if not path.startswith("/"):
-        raise f.error("endpoint", f"{preview(path)} must start with '/'")
-    if any(path == r or path.startswith(r + "/") for r in RESERVED_PATHS):
-        raise f.error("endpoint", f"{preview(path)} is reserved by the gateway")
-    method = f.string("method", "GET").upper()
+    method = (f.string("method", "GET") or "GET").upper()
+    if path is None:
+        return None
+    valid = _check_path(f, path)
     if method not in METHODS:
-        raise f.error("method", f"unknown HTTP method {preview(method)}")
+        f.error("method", f"unknown HTTP method {preview(method)}")
+        valid = False
+    if (method, path) in seen:
+        problems.error(where, f"duplicate endpoint {method} {path} (already {seen[method, path]})")
+        valid = False
+    seen.setdefault((method, path), where)
     f.where = f"{where} ({method} {path})"
     endpoint = EndpointConfig(
         endpoint=path,
@@ -121,43 +171,71 @@ def _endpoint(
     )
     if endpoint.timeout == 0:
         endpoint.timeout = service.timeout or DEFAULT_TIMEOUT
-    check_core_namespaces(f, endpoint.extra_config, ("proxy",))
-    _check_encoding(f, "output_encoding", endpoint.output_encoding, renderers)
+    endpoint.output_encoding = _encoding(f, "output_encoding", endpoint.output_encoding, renderers)
     endpoint.backend = f.items(
-        "backend", lambda raw, w: _backend(raw, w, service, endpoint, decoders), required=True
+        "backend",
+        lambda raw, w: _backend(raw, w, service, endpoint, problems, decoders),
+        required=True,
     )
     for index, backend in enumerate(endpoint.backend):
         backend.index = index
-    if not endpoint.backend:
-        raise f.error("backend", "an endpoint needs at least one backend")
-    if endpoint.output_encoding == "no-op":
+    if "backend" in f.raw and isinstance(f.raw["backend"], list) and not f.raw["backend"]:
+        f.error("backend", "an endpoint needs at least one backend")
+    if endpoint.output_encoding == "no-op" and endpoint.backend:
         if len(endpoint.backend) > 1:
-            raise f.error(
+            f.error(
                 "backend",
                 "a no-op endpoint passes one backend through: found "
                 f"{len(endpoint.backend)} backends",
             )
         endpoint.backend[0].encoding = "no-op"
     _warn_unknown(f)
-    return endpoint
+    return endpoint if valid else None
+
+
+def _check_path(f: Fields, path: str) -> bool:
+    """KrakenD's rules for an endpoint path: absolute, a wildcard only as its last segment."""
+    if not path.startswith("/"):
+        f.error("endpoint", f"{preview(path)} must start with '/'")
+        return False
+    if any(path == r or path.startswith(r + "/") for r in RESERVED_PATHS):
+        f.error("endpoint", f"{preview(path)} is reserved by the gateway")
+        return False
+    if "*" in path[:-1] or (path.endswith("*") and not path.endswith("/*")):
+        f.error("endpoint", f"{preview(path)}: '*' may only end the path, as '/*'")
+        return False
+    return True
 
 
 def _backend(
-    raw: object, where: str, service: ServiceConfig, endpoint: EndpointConfig, decoders: set[str]
-) -> BackendConfig:
-    f = Fields(raw, where)
+    raw: object,
+    where: str,
+    service: ServiceConfig,
+    endpoint: EndpointConfig,
+    problems: Problems,
+    decoders: set[str],
+) -> BackendConfig | None:
+    f = Fields(raw, where, problems)
+    if not f.ok:
+        return None
     url_pattern = f.string("url_pattern")
+    if url_pattern is None:
+        return None
     if not url_pattern.startswith("/"):
         url_pattern = "/" + url_pattern
     sanitize = not f.boolean("disable_host_sanitize")
     hosts = f.strings("host", [])
     hosts = [_clean_host(h) if sanitize else h for h in hosts] or list(service.host)
     if not hosts:
-        raise f.error("host", "no host for this backend, and the service declares none")
+        f.warn(
+            "host",
+            "no host for this backend, and the service declares none: as in KrakenD, the "
+            "gateway starts and every call to this backend fails",
+        )
     backend = BackendConfig(
         url_pattern=url_pattern,
         host=hosts,
-        method=f.string("method", endpoint.method).upper(),
+        method=(f.string("method", endpoint.method) or endpoint.method).upper(),
         encoding=f.string("encoding", "json"),
         group=f.string("group", ""),
         target=f.string("target", ""),
@@ -174,14 +252,11 @@ def _backend(
         parent_endpoint=endpoint.endpoint,
         parent_method=endpoint.method,
     )
-    if backend.method not in METHODS:
-        raise f.error("method", f"unknown HTTP method {preview(backend.method)}")
-    check_core_namespaces(f, backend.extra_config, ("proxy", "backend/http"))
+    if backend.method not in METHODS and "method" in f.raw:
+        f.error("method", f"unknown HTTP method {preview(backend.method)}")
     if backend.sd != "static":
-        raise f.error(
-            "sd", f"service discovery {preview(backend.sd)} is not available; use 'static'"
-        )
-    _check_encoding(f, "encoding", backend.encoding, decoders)
+        f.error("sd", f"service discovery {preview(backend.sd)} is not available; use 'static'")
+    backend.encoding = _encoding(f, "encoding", backend.encoding, decoders)
     _check_url_params(f, backend, endpoint)
     f.duration("timeout", 0.0, MAX_TIMEOUT)  # read, yet the endpoint's timeout bounds the call
     _warn_unknown(f)
@@ -190,34 +265,30 @@ def _backend(
 
 def _check_url_params(f: Fields, backend: BackendConfig, endpoint: EndpointConfig) -> None:
     known = {param_key(p) for p in endpoint.params}
-    sequential = bool((endpoint.extra_config.get("proxy") or {}).get("sequential"))
+    proxy: Any = endpoint.extra_config.get("proxy")
+    sequential = isinstance(proxy, dict) and bool(proxy.get("sequential"))
     for name in placeholders(backend.url_pattern):
         if param_key(name) in known or name.startswith(JWT_PREFIX):
             continue
         if sequential and SEQUENTIAL_PARAM.match(name):
             continue
         hint = " (resp<N>_ params need proxy.sequential)" if SEQUENTIAL_PARAM.match(name) else ""
-        raise f.error(
+        f.error(
             "url_pattern",
             f"{{{name}}} is not a parameter of the endpoint {preview(endpoint.endpoint)}{hint}",
         )
 
 
-def _check_encoding(f: Fields, key: str, value: str, known: set[str]) -> None:
-    if value not in known:
-        raise f.error(key, f"unknown encoding {preview(value)}; known: {', '.join(sorted(known))}")
-
-
-def _check_duplicates(endpoints: list[EndpointConfig]) -> None:
-    seen: dict[tuple[str, str], int] = {}
-    for i, e in enumerate(endpoints):
-        key = (e.method, e.endpoint)
-        if key in seen:
-            raise ConfigError(
-                f"duplicate endpoint {e.method} {e.endpoint} (already endpoints[{seen[key]}])",
-                where=f"endpoints[{i}]",
-            )
-        seen[key] = i
+def _encoding(f: Fields, key: str, value: str, known: set[str]) -> str:
+    """``value``, or JSON (with a warning) for an encoding KrakenD would also read as JSON."""
+    if value in known:
+        return value
+    f.warn(
+        key,
+        f"unknown encoding {preview(value)} read as {FALLBACK_ENCODING!r}, as KrakenD reads it; "
+        f"known: {', '.join(sorted(known))}",
+    )
+    return FALLBACK_ENCODING
 
 
 def _clean_host(host: str) -> str:
@@ -229,4 +300,4 @@ def _clean_host(host: str) -> str:
 
 def _warn_unknown(f: Fields) -> None:
     for key in f.unknown():
-        log.warning("%s: unknown field %r ignored", f.where or "service", key)
+        f.warn(key, "unknown field ignored")

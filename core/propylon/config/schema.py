@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
-from propylon.config.duration import parse_duration
-from propylon.config.problems import Problems, shown
+from propylon.config.duration import format_duration, parse_duration
+from propylon.config.errors import preview as shown
+from propylon.config.problems import Problems
 
 T = TypeVar("T")
 
@@ -90,6 +91,13 @@ def parse_options(schema: type[T], raw: object, where: str, problems: Problems) 
     return None if value is _INVALID else value
 
 
+def read_value(tp: Any, raw: object, where: str, problems: Problems) -> tuple[bool, Any]:
+    """(True, value) with ``raw`` read as the type ``tp`` (any type a schema field may have),
+    or (False, None) with the errors in ``problems``."""
+    value = _reader(tp)(raw, where, problems)
+    return (False, None) if value is _INVALID else (True, value)
+
+
 Reader = Callable[[object, str, Problems], Any]
 
 
@@ -101,7 +109,7 @@ def _reader(tp: Any) -> Reader:
         tp, *rest = get_args(tp)
         extras = tuple(rest)
     if any(isinstance(e, _DurationMark) for e in extras):
-        return _ranged(_read_duration, extras)
+        return _ranged(_read_duration, extras, format_duration)
     origin = get_origin(tp)
     if tp is Any or tp is object:
         return lambda raw, _where, _problems: raw
@@ -123,32 +131,35 @@ def _reader(tp: Any) -> Reader:
     return _ranged(scalar, extras)
 
 
-def _ranged(read: Reader, extras: tuple[Any, ...]) -> Reader:
+def _ranged(
+    read: Reader, extras: tuple[Any, ...], unit: Callable[[float], str] | None = None
+) -> Reader:
     bounds = [e for e in extras if isinstance(e, Range)]
     if not bounds:
         return read
     low, high = bounds[0].minimum, bounds[0].maximum
+    limits = _bounds(low, high, unit or _number)
 
     def read_in_range(raw: object, where: str, problems: Problems) -> Any:
         value = read(raw, where, problems)
         if value is _INVALID or isinstance(value, bool):
             return value
         if (low is not None and value < low) or (high is not None and value > high):
-            problems.error(where, f"must be {_bounds(low, high)}, got {shown(raw)}")
+            problems.error(where, f"must be {limits}, got {shown(raw)}")
             return _INVALID
         return value
 
     return read_in_range
 
 
-def _bounds(low: float | None, high: float | None) -> str:
+def _bounds(low: float | None, high: float | None, unit: Callable[[float], str]) -> str:
     if low is not None and high is not None:
-        return f"between {_number(low)} and {_number(high)}"
-    return f"at least {_number(low)}" if low is not None else f"at most {_number(high)}"
+        return f"between {unit(low)} and {unit(high)}"
+    return f"at least {unit(low)}" if low is not None else f"at most {unit(high)}"  # type: ignore[arg-type]
 
 
-def _number(value: float | None) -> str:
-    return str(int(value)) if value is not None and float(value).is_integer() else str(value)
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _kind(value: object) -> str:
@@ -226,7 +237,13 @@ def _read_bool(raw: object, where: str, problems: Problems) -> Any:
 def _read_duration(raw: object, where: str, problems: Problems) -> Any:
     if isinstance(raw, int) and not isinstance(raw, bool):
         # Go's time.Duration is a count of nanoseconds: KrakenD reads a bare number so.
-        return _weak(problems, where, raw, raw / 1e9, "nanoseconds:")
+        seconds = raw / 1e9
+        problems.warn(
+            where,
+            f"{shown(raw)} read as {format_duration(seconds)}: a bare number is nanoseconds, "
+            'as KrakenD reads it (write a unit: "3s", "500ms")',
+        )
+        return seconds
     try:
         return parse_duration(raw)
     except ValueError as exc:
@@ -235,7 +252,7 @@ def _read_duration(raw: object, where: str, problems: Problems) -> Any:
 
 
 def _literal(choices: tuple[Any, ...]) -> Reader:
-    names = ", ".join(repr(c) for c in choices)
+    names = ", ".join(shown(c) for c in choices)
 
     def read_choice(raw: object, where: str, problems: Problems) -> Any:
         value = _read_str(raw, where, problems) if not isinstance(raw, str) else raw

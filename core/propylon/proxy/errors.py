@@ -55,3 +55,8 @@ class MergedError(ProxyError):
 class TimeoutExceeded(ProxyError):
     def __init__(self) -> None:
         super().__init__("context deadline exceeded")
+
+
+class NoHostsError(ProxyError):
+    def __init__(self) -> None:
+        super().__init__("no hosts available")

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 
 from propylon.config.model import BackendConfig
 from propylon.config.params import PLACEHOLDER, param_key
-from propylon.proxy.errors import ProxyError
+from propylon.proxy.errors import NoHostsError, ProxyError
 from propylon.proxy.types import Proxy, Request, Response
 
 # RFC 3986 pchars less ';', which servlet containers read as a path-parameter delimiter
@@ -136,6 +136,8 @@ def _allow_list(names: list[str] | None, canonical: bool) -> frozenset[str] | No
 def new_load_balancer(backend: BackendConfig, next_proxy: Proxy) -> Proxy:
     """Round-robin over the backend's hosts; the query joins any the url_pattern has."""
     hosts = backend.host
+    if not hosts:
+        return _no_hosts
     pick = itertools.cycle(hosts).__next__ if len(hosts) > 1 else (lambda: hosts[0])
 
     async def balance(request: Request) -> Response:
@@ -147,3 +149,8 @@ def new_load_balancer(backend: BackendConfig, next_proxy: Proxy) -> Proxy:
         return await next_proxy(request)
 
     return balance
+
+
+async def _no_hosts(_request: Request) -> Response:
+    """A backend configured without a host starts, as in KrakenD, and fails every call."""
+    raise NoHostsError()
