@@ -70,17 +70,7 @@ def read_service(
     declared = {ns.name: ns for ns in CORE}
     declared.update((ns.name, ns) for module in modules for ns in module.declared)
     read_namespaces(service, declared, problems)
-    _validate_legacy(service, modules, problems)
     return service, problems
-
-
-def _validate_legacy(service: ServiceConfig, modules: Sequence[Module], problems: Problems) -> None:
-    from propylon.gateway import validate_modules
-
-    try:
-        validate_modules(service, modules)
-    except ConfigError as exc:
-        problems.add(exc)
 
 
 def load_service(

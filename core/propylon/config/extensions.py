@@ -16,10 +16,6 @@ from propylon.config.namespace import Namespace, Scope
 from propylon.config.problems import Problems
 from propylon.config.schema import parse_options
 
-# Namespaces the core reads itself, into its own options.
-CORE_NAMESPACES = frozenset(
-    ("proxy", "router", "backend/http", "github.com/devopsfaith/krakend/http")
-)
 _SHOWN_PLACES = 2
 FAIL_CLOSED = False
 
@@ -45,8 +41,7 @@ def read_namespaces(
             at = f"{prefix}.{name}"
             namespace = declared.get(name)
             if namespace is None:
-                if name not in CORE_NAMESPACES:
-                    unowned.setdefault(name, []).append(where or "the service")
+                unowned.setdefault(name, []).append(where or "the service")
                 continue
             if scope not in namespace.scopes:
                 levels = " or ".join(sorted(s.value for s in namespace.scopes))

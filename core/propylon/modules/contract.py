@@ -67,9 +67,6 @@ LAYER_ORDER: dict[str, dict[str, int]] = {
     },
 }
 
-# validate(namespace, config, where) raises ConfigError naming the field.
-Validator = Callable[[str, Any, str], None]
-
 
 @dataclass(frozen=True)
 class Module:
@@ -78,7 +75,6 @@ class Module:
     name: str
     namespaces: tuple[Namespace[Any] | str, ...] = ()
     description: str = ""
-    validate: Validator | None = None
     client: Callable[[ClientFactory, Context], ClientFactory] | None = None
     backend: Callable[[BackendFactory, Context], BackendFactory] | None = None
     proxy: Callable[[ProxyFactory, Context], ProxyFactory] | None = None

@@ -9,11 +9,11 @@ from typing import TypeVar
 
 from aiohttp import web
 
+from propylon.config.core_options import PLUGIN_CLIENT, PLUGIN_MODIFIER, PLUGIN_SERVER
 from propylon.config.model import BackendConfig, EndpointConfig, ServiceConfig
 from propylon.context import Context
 from propylon.modules.contract import Module
 from propylon.plugin import client, modifier, server
-from propylon.plugin.config import plugin_names
 from propylon.plugin.loader import PluginReport, load_folder
 from propylon.plugin.registry import PluginRegistry
 from propylon.proxy.factory import ClientFactory
@@ -35,11 +35,6 @@ def load_service_plugins(
 
 
 Config = TypeVar("Config", BackendConfig, EndpointConfig)
-
-
-def _validate(namespace: str, options: object, where: str) -> None:
-    """Each plugin namespace names its plugins (the plugins themselves load at run time)."""
-    plugin_names(options, where)
 
 
 def _client(next_factory: ClientFactory, ctx: Context) -> ClientFactory:
@@ -71,9 +66,8 @@ def _server(app: web.Application, ctx: Context) -> None:
 
 PLUGINS = Module(
     name="plugins",
-    namespaces=(server.NAMESPACE, client.NAMESPACE, modifier.NAMESPACE),
+    namespaces=(PLUGIN_SERVER, PLUGIN_CLIENT, PLUGIN_MODIFIER),
     description="Runs the plugins loaded from the service's plugin folder.",
-    validate=_validate,
     client=_client,
     backend=_modifiers,
     proxy=_modifiers,
