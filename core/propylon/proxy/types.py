@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 Headers = dict[str, list[str]]
@@ -12,7 +12,17 @@ Query = dict[str, list[str]]
 class Request:
     """The gateway's view of a client request, copied per backend before it is changed."""
 
-    __slots__ = ("body", "headers", "method", "params", "path", "query", "remote", "url")
+    __slots__ = (
+        "body",
+        "claims",
+        "headers",
+        "method",
+        "params",
+        "path",
+        "query",
+        "remote",
+        "url",
+    )
 
     def __init__(
         self,
@@ -24,6 +34,7 @@ class Request:
         body: bytes = b"",
         url: str = "",
         remote: str = "",
+        claims: Mapping[str, Any] | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -33,6 +44,8 @@ class Request:
         self.body = body
         self.url = url
         self.remote = remote
+        # The verified token's claims, when an authentication module validated one.
+        self.claims = claims
 
     def clone(self) -> Request:
         return Request(
@@ -44,6 +57,7 @@ class Request:
             self.body,
             self.url,
             self.remote,
+            self.claims,
         )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from aiohttp import web
 from propylon.config.model import EndpointConfig
@@ -28,11 +29,24 @@ _ENCODED = re.compile(r"[%?#]")
 # What handler-layer extensions add to a client request for its backends (claims, ...).
 _ADDED_PARAMS = "propylon.added_params"
 _ADDED_HEADERS = "propylon.added_headers"
+_CLAIMS = "propylon.claims"
 
 
 def add_param(request: web.Request, name: str, value: str) -> None:
     """A param the pipeline gets beside the route's (``{JWT.sub}`` in a url_pattern)."""
     request.setdefault(_ADDED_PARAMS, {})[name] = value
+
+
+def set_claims(request: web.Request, claims: Mapping[str, Any]) -> None:
+    """The claims of the token an authentication module verified: later layers (CEL, Lua,
+    ...) read them with ``claims_of``, on the client request or the pipeline's."""
+    request[_CLAIMS] = claims
+
+
+def claims_of(request: web.Request | Request) -> Mapping[str, Any] | None:
+    if isinstance(request, Request):
+        return request.claims
+    return request.get(_CLAIMS)
 
 
 def add_header(request: web.Request, name: str, value: str) -> None:
@@ -96,7 +110,16 @@ def new_request_builder(
         if added_headers:
             headers.update(added_headers)
         body = await _read_body(request, read_timeout) if request.body_exists else b""
-        return Request(request.method, request.path, params, headers, query, body, remote=remote)
+        return Request(
+            request.method,
+            request.path,
+            params,
+            headers,
+            query,
+            body,
+            remote=remote,
+            claims=request.get(_CLAIMS),
+        )
 
     return build
 

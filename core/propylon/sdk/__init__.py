@@ -38,7 +38,7 @@ from propylon.proxy.factory import BackendFactory, ClientFactory, ProxyFactory
 from propylon.proxy.types import Headers, Metadata, Middleware, Proxy, Query, Request, Response
 from propylon.router.factory import HandlerFactory
 from propylon.router.handler import Handler
-from propylon.router.request import add_header, add_param
+from propylon.router.request import add_header, add_param, claims_of, set_claims
 from propylon.transport.client import BackendResponse, HTTPExecutor
 
 __all__ = [
@@ -81,7 +81,9 @@ __all__ = [
     "ServiceConfig",
     "add_header",
     "add_param",
+    "claims_of",
     "get_logger",
+    "set_claims",
 ]
 
 
