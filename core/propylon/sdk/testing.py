@@ -2,17 +2,27 @@
 
 ``load_config`` reads a configuration (a file or a dict) exactly as ``propylon check`` does,
 with the given modules; ``build_gateway`` turns it into the aiohttp application ``run``
-serves. Serve it with aiohttp's test server (or any server) and send real requests.
+serves. ``Servers`` serves it (and real backends, such as ``RecordingBackend``) on 127.0.0.1
+from a background event loop, so tests stay synchronous; ``send`` makes a real HTTP request
+and shows the answer exactly as the gateway wrote it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import http.client
+import json
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Coroutine, Sequence
+from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from propylon.config import ConfigErrors, Problems, ServiceConfig, load_service, read_service
 from propylon.gateway import build_application, edition_modules
@@ -24,10 +34,16 @@ __all__ = [
     "ConfigErrors",
     "PluginRegistry",
     "PluginReport",
+    "Problems",
+    "Recorded",
+    "RecordingBackend",
+    "Reply",
+    "Servers",
     "build_gateway",
     "check_config",
     "load_config",
     "load_plugins",
+    "send",
 ]
 
 
@@ -67,3 +83,109 @@ def load_plugins(*paths: str | Path) -> tuple[PluginRegistry, list[PluginReport]
     log = logging.getLogger("propylon.plugin")
     reports = [load_plugin(Path(p), registry, log) for p in paths]
     return registry, reports
+
+
+class Servers:
+    """aiohttp applications served on 127.0.0.1 from one background loop until ``close``
+    (or the end of a ``with`` block)."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+        self._servers: list[TestServer] = []
+
+    def run(self, coro: Coroutine[Any, Any, Any], timeout: float = 30.0) -> Any:
+        """Runs ``coro`` on the servers' loop and returns its result."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def start(self, app: web.Application) -> str:
+        """Serves ``app``; returns its base URL (``http://127.0.0.1:PORT``)."""
+        server = TestServer(app, host="127.0.0.1")
+        self.run(server.start_server(shutdown_timeout=1.0))
+        self._servers.append(server)
+        return str(server.make_url("")).rstrip("/")
+
+    def close(self) -> None:
+        for server in reversed(self._servers):
+            self.run(server.close())
+        self._servers.clear()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(5)
+
+    def __enter__(self) -> Servers:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: Message
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
+def send(
+    method: str,
+    url: str,
+    headers: dict[str, str] | None = None,
+    body: bytes | str | None = None,
+    timeout: float = 10.0,
+) -> Reply:
+    """One request with ``http.client``: status, headers and body exactly as sent back."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        return Reply(resp.status, resp.headers, resp.read())
+    finally:
+        conn.close()
+
+
+@dataclass
+class Recorded:
+    """One request as a backend received it (``raw_path`` undecoded, query string included)."""
+
+    method: str
+    path: str
+    raw_path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class RecordingBackend:
+    """A real backend that records every request and answers ``answer`` as JSON (``status``)."""
+
+    answer: Any = field(default_factory=lambda: {"ok": True})
+    status: int = 200
+    requests: list[Recorded] = field(default_factory=list)
+
+    @property
+    def hits(self) -> int:
+        return len(self.requests)
+
+    def app(self) -> web.Application:
+        async def record(request: web.Request) -> web.Response:
+            body = await request.read()
+            self.requests.append(
+                Recorded(
+                    request.method, request.path, request.raw_path, dict(request.headers), body
+                )
+            )
+            return web.json_response(self.answer, status=self.status)
+
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", record)
+        return app
