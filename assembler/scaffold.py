@@ -7,6 +7,7 @@ them; the edition's hook renders its first module from the module scaffold besid
 from __future__ import annotations
 
 import importlib.resources
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -47,4 +48,8 @@ def new(kind: str, output_dir: Path, *, no_input: bool, context: dict[str, Any])
             raise AssembleError(f"{exc}: choose another name or folder") from None
         except CookiecutterException as exc:
             raise AssembleError(f"the {kind} template failed: {exc}") from None
+    # An installer compiles the scaffolds' valid .py files in site-packages; cookiecutter
+    # would copy those caches into the new project.
+    for cache in sorted(Path(path).rglob("__pycache__")):
+        shutil.rmtree(cache, ignore_errors=True)
     return Path(path)
