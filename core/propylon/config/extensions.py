@@ -17,7 +17,6 @@ from propylon.config.problems import Problems
 from propylon.config.schema import parse_options
 
 _SHOWN_PLACES = 2
-FAIL_CLOSED = False
 
 
 def places(service: ServiceConfig) -> Iterator[tuple[Scope, str, Any]]:
@@ -63,7 +62,11 @@ def _report_unowned(name: str, used: list[str], problems: Problems) -> None:
         shown += f" and {len(used) - _SHOWN_PLACES} more"
     what = f"extra_config namespace {name!r} (used at {shown}) is not handled by this edition"
     hint = remedy(name)
-    if enforces(name) and FAIL_CLOSED:
-        problems.error("", f"{what}, and it enforces access rules: {hint or 'remove it'}")
+    if enforces(name):
+        problems.error(
+            "",
+            f"{what}; it enforces what its configuration asks, so the gateway does not start "
+            f"without it: {hint or 'remove it, or add a module that provides it'}",
+        )
     else:
         problems.warn("", f"{what}: ignored" + (f" ({hint})" if hint else ""))
