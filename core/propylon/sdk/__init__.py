@@ -21,7 +21,7 @@ from propylon.config.errors import ConfigError
 from propylon.config.model import BackendConfig, EndpointConfig, ServiceConfig
 from propylon.config.namespace import Namespace, Scope
 from propylon.config.schema import Duration, Key, OptionError, Range, Rest
-from propylon.context import Context
+from propylon.context import Context, TokenRejecter
 from propylon.modules.contract import LAYER_ORDER, Module
 from propylon.plugin.api import (
     ClientPluginFactory,
@@ -79,6 +79,7 @@ __all__ = [
     "Scope",
     "ServerPluginFactory",
     "ServiceConfig",
+    "TokenRejecter",
     "add_header",
     "add_param",
     "claims_of",
