@@ -69,6 +69,9 @@ def build_cli(
             service.port = port
         plugins, _reports = load_service_plugins(service, logging.getLogger("propylon.plugin"))
         count = workers or os.cpu_count() or 1
+        for module in loaded:
+            if module.prefork is not None:
+                module.prefork(service, count)
         try:
             status = serve(
                 lambda: build_application(service, loaded, debug=debug, plugins=plugins),

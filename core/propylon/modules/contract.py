@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from propylon.config.model import ServiceConfig
 from propylon.config.namespace import Namespace
 from propylon.context import Context
 from propylon.proxy.factory import BackendFactory, ClientFactory, ProxyFactory
@@ -82,6 +83,10 @@ class Module:
     server: Callable[[web.Application, Context], None] | None = None
     # Runs once before configuration is parsed: registers encodings, renderers, ...
     setup: Callable[[], None] | None = None
+    # Runs once in the supervising process with the parsed service, before the workers fork:
+    # state every worker shares (shared memory, a helper process) is made here. ``workers`` is
+    # how many processes will serve.
+    prefork: Callable[[ServiceConfig, int], None] | None = None
     # Position per layer; by default the one LAYER_ORDER gives its namespaces.
     order: dict[str, int] | None = None
     version: str = ""
