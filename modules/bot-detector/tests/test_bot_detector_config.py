@@ -75,8 +75,9 @@ def test_backend_level_is_ignored_with_a_warning():
 
 
 def test_patterns_are_compiled_once_when_the_configuration_is_read():
-    options = DETECTOR.of(load_config(service({"patterns": ["(?i)crawler", "^curl/"]})))
-    assert options is None  # without the module, the namespace is not read
+    with pytest.raises(ConfigErrors) as caught:  # enforcing: no gateway without the module
+        load_config(service({"patterns": ["(?i)crawler", "^curl/"]}))
+    assert "'bot-detector'" in str(caught.value)
     service_config = load_config(service({"patterns": ["(?i)crawler", "^curl/"]}), [bot_detector])
     options = DETECTOR.of(service_config)
     assert options is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from propylon_bot_detector import module as bot_detector
+from propylon.sdk.testing import send
 
 
 def endpoint(path: str, backend_url: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -15,7 +15,7 @@ def endpoint(path: str, backend_url: str, extra: dict[str, Any] | None = None) -
     }
 
 
-def test_only_the_declaring_endpoint_rejects(gateway, backend, fetch):
+def test_only_the_declaring_endpoint_rejects(gateway, backend):
     served, backend_url = backend
     detector = {"security/bot-detector": {"patterns": ["(?i)crawler"]}}
     url = gateway(
@@ -24,20 +24,19 @@ def test_only_the_declaring_endpoint_rejects(gateway, backend, fetch):
                 endpoint("/guarded", backend_url, detector),
                 endpoint("/open", backend_url),
             ]
-        },
-        bot_detector,
+        }
     )
     bot = {"User-Agent": "SomeCrawler/1.0"}
-    reply = fetch("GET", url + "/guarded", bot)
+    reply = send("GET", url + "/guarded", bot)
     assert (reply.status, reply.body) == (403, b"")
     assert "Content-Type" not in reply.headers
     assert served.hits == 0
-    assert fetch("GET", url + "/open", bot).status == 200
-    assert fetch("GET", url + "/guarded", {"User-Agent": "Mozilla/5.0"}).status == 200
+    assert send("GET", url + "/open", bot).status == 200
+    assert send("GET", url + "/guarded", {"User-Agent": "Mozilla/5.0"}).status == 200
     assert served.hits == 2
 
 
-def test_service_and_endpoint_levels_both_apply(gateway, backend, fetch):
+def test_service_and_endpoint_levels_both_apply(gateway, backend):
     _, backend_url = backend
     url = gateway(
         {
@@ -46,10 +45,9 @@ def test_service_and_endpoint_levels_both_apply(gateway, backend, fetch):
                 endpoint("/guarded", backend_url, {"security/bot-detector": {"deny": ["here"]}}),
                 endpoint("/open", backend_url),
             ],
-        },
-        bot_detector,
+        }
     )
-    assert fetch("GET", url + "/open", {"User-Agent": "everywhere"}).status == 403
-    assert fetch("GET", url + "/open", {"User-Agent": "here"}).status == 200
-    assert fetch("GET", url + "/guarded", {"User-Agent": "here"}).status == 403
-    assert fetch("GET", url + "/guarded", {"User-Agent": "everywhere"}).status == 403
+    assert send("GET", url + "/open", {"User-Agent": "everywhere"}).status == 403
+    assert send("GET", url + "/open", {"User-Agent": "here"}).status == 200
+    assert send("GET", url + "/guarded", {"User-Agent": "here"}).status == 403
+    assert send("GET", url + "/guarded", {"User-Agent": "everywhere"}).status == 403

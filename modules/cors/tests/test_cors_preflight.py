@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from propylon.sdk.testing import send
 from propylon_cors import module as cors
 
 PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
@@ -44,9 +45,9 @@ def preflight(method: str, headers: str | None = None, origin: str = "http://foo
     return out
 
 
-def test_allowed_preflight_is_answered_before_the_backend(krakend_like, fetch):
+def test_allowed_preflight_is_answered_before_the_backend(krakend_like):
     url, served = krakend_like
-    reply = fetch("OPTIONS", url + "/items/1?a=1", preflight("GET", "content-type,origin"))
+    reply = send("OPTIONS", url + "/items/1?a=1", preflight("GET", "content-type,origin"))
     assert reply.status == 204
     assert reply.body == b""
     assert reply.headers["Access-Control-Allow-Origin"] == "*"
@@ -59,9 +60,9 @@ def test_allowed_preflight_is_answered_before_the_backend(krakend_like, fetch):
     assert served.hits == 0
 
 
-def test_preflight_on_a_path_without_endpoint_is_answered_too(krakend_like, fetch):
+def test_preflight_on_a_path_without_endpoint_is_answered_too(krakend_like):
     url, _ = krakend_like
-    reply = fetch("OPTIONS", url + "/nowhere", preflight("POST"))
+    reply = send("OPTIONS", url + "/nowhere", preflight("POST"))
     assert reply.status == 204
     assert reply.headers["Access-Control-Allow-Methods"] == "POST"
     assert "Access-Control-Allow-Headers" not in reply.headers
@@ -78,9 +79,9 @@ def test_preflight_on_a_path_without_endpoint_is_answered_too(krakend_like, fetc
         ("get", None),  # methods are case-sensitive
     ],
 )
-def test_refused_preflight_gets_204_without_allow_headers(krakend_like, fetch, method, headers):
+def test_refused_preflight_gets_204_without_allow_headers(krakend_like, method, headers):
     url, served = krakend_like
-    reply = fetch("OPTIONS", url + "/items/1", preflight(method, headers))
+    reply = send("OPTIONS", url + "/items/1", preflight(method, headers))
     assert reply.status == 204
     assert reply.headers["Vary"] == PREFLIGHT_VARY
     for name in (*ALLOW, "Access-Control-Allow-Headers", "Access-Control-Max-Age"):
@@ -88,20 +89,20 @@ def test_refused_preflight_gets_204_without_allow_headers(krakend_like, fetch, m
     assert served.hits == 0
 
 
-def test_requested_headers_tolerate_optional_whitespace(krakend_like, fetch):
+def test_requested_headers_tolerate_optional_whitespace(krakend_like):
     url, _ = krakend_like
-    reply = fetch("OPTIONS", url + "/items/1", preflight("GET", "authorization, content-type"))
+    reply = send("OPTIONS", url + "/items/1", preflight("GET", "authorization, content-type"))
     assert reply.headers["Access-Control-Allow-Headers"] == "authorization, content-type"
 
 
-def test_preflight_without_origin_is_refused(krakend_like, fetch):
+def test_preflight_without_origin_is_refused(krakend_like):
     url, _ = krakend_like
-    reply = fetch("OPTIONS", url + "/items/1", {"Access-Control-Request-Method": "GET"})
+    reply = send("OPTIONS", url + "/items/1", {"Access-Control-Request-Method": "GET"})
     assert reply.status == 204
     assert "Access-Control-Allow-Origin" not in reply.headers
 
 
-def test_listed_origins_are_echoed_and_others_refused(gateway, backend, fetch):
+def test_listed_origins_are_echoed_and_others_refused(gateway, backend):
     _, backend_url = backend
     options = {
         "allow_origins": ["https://app.example.com", "https://*.example.org"],
@@ -110,46 +111,46 @@ def test_listed_origins_are_echoed_and_others_refused(gateway, backend, fetch):
     }
     url = gateway(config(backend_url, **options), cors)
     for origin in ("https://APP.example.com", "https://eu.api.example.org"):
-        reply = fetch("OPTIONS", url + "/items/1", preflight("GET", origin=origin))
+        reply = send("OPTIONS", url + "/items/1", preflight("GET", origin=origin))
         assert reply.headers["Access-Control-Allow-Origin"] == origin
         assert reply.headers["Access-Control-Allow-Credentials"] == "true"
     for origin in ("https://example.org", "https://evil.example.com"):
-        reply = fetch("OPTIONS", url + "/items/1", preflight("GET", origin=origin))
+        reply = send("OPTIONS", url + "/items/1", preflight("GET", origin=origin))
         assert "Access-Control-Allow-Origin" not in reply.headers
 
 
-def test_any_header_is_echoed_as_sent_when_allow_headers_is_empty(gateway, backend, fetch):
+def test_any_header_is_echoed_as_sent_when_allow_headers_is_empty(gateway, backend):
     _, backend_url = backend
     url = gateway(config(backend_url, allow_methods=["GET"]), cors)
-    reply = fetch("OPTIONS", url + "/items/1", preflight("GET", "X-Custom, X-Other"))
+    reply = send("OPTIONS", url + "/items/1", preflight("GET", "X-Custom, X-Other"))
     assert reply.headers["Access-Control-Allow-Headers"] == "X-Custom, X-Other"
 
 
-def test_simple_methods_are_the_default(gateway, backend, fetch):
+def test_simple_methods_are_the_default(gateway, backend):
     _, backend_url = backend
     url = gateway(config(backend_url), cors)
-    assert fetch("OPTIONS", url + "/i", preflight("HEAD")).headers.get(ALLOW[1]) == "HEAD"
-    assert ALLOW[1] not in fetch("OPTIONS", url + "/i", preflight("DELETE")).headers
+    assert send("OPTIONS", url + "/i", preflight("HEAD")).headers.get(ALLOW[1]) == "HEAD"
+    assert ALLOW[1] not in send("OPTIONS", url + "/i", preflight("DELETE")).headers
 
 
-def test_options_success_status(gateway, backend, fetch):
+def test_options_success_status(gateway, backend):
     _, backend_url = backend
     url = gateway(config(backend_url, options_success_status=200), cors)
-    assert fetch("OPTIONS", url + "/items/1", preflight("GET")).status == 200
+    assert send("OPTIONS", url + "/items/1", preflight("GET")).status == 200
 
 
-def test_options_passthrough_lets_the_router_answer(gateway, backend, fetch):
+def test_options_passthrough_lets_the_router_answer(gateway, backend):
     _, backend_url = backend
     url = gateway(config(backend_url, options_passthrough=True), cors)
-    reply = fetch("OPTIONS", url + "/items/1", preflight("GET", "content-type"))
+    reply = send("OPTIONS", url + "/items/1", preflight("GET", "content-type"))
     assert reply.status != 204  # the router has no OPTIONS endpoint
     assert reply.headers["Access-Control-Allow-Origin"] == "*"
     assert reply.headers["Access-Control-Allow-Headers"] == "content-type"
     assert reply.headers["Vary"] == PREFLIGHT_VARY
 
 
-def test_plain_options_is_not_a_preflight(krakend_like, fetch):
+def test_plain_options_is_not_a_preflight(krakend_like):
     url, _ = krakend_like
-    reply = fetch("OPTIONS", url + "/items/1", {"Origin": "http://foo.example"})
+    reply = send("OPTIONS", url + "/items/1", {"Origin": "http://foo.example"})
     assert reply.status != 204
     assert reply.headers["Vary"] == "Origin"
