@@ -7,7 +7,8 @@ import json
 from collections.abc import Callable
 
 import pytest
-from conftest import Reply, Stack, send
+from json_schema_stack import Stack
+from propylon.sdk.testing import Reply, send
 
 DRAFT7 = "http://json-schema.org/draft-07/schema#"
 DRAFT2020 = "https://json-schema.org/draft/2020-12/schema"
@@ -105,12 +106,12 @@ def test_a_valid_body_reaches_the_backend_unchanged(
     url: str, stack: Stack, post: Callable[..., Reply]
 ) -> None:
     body = b'{"id": 7, "name": "Ann", "email": "ann@example.com", "role": "admin", "team": "x"}'
-    before = stack.backend.hits("/users")
+    before = stack.hits("/users")
     reply = post(url + "/users", body, **{"Content-Type": "application/json"})
     assert reply.status == 200, reply.text
     assert json.loads(reply.body) == {"ok": True}
-    assert stack.backend.hits("/users") == before + 1
-    assert stack.backend.received[-1] == ("/users", body)
+    assert stack.hits("/users") == before + 1
+    assert stack.last() == ("/users", body)
 
 
 @pytest.mark.parametrize(
@@ -136,9 +137,9 @@ def test_a_valid_body_reaches_the_backend_unchanged(
 def test_a_draft_7_body_that_does_not_match_is_refused(
     url: str, stack: Stack, post: Callable[..., Reply], body: object, message: str
 ) -> None:
-    before = stack.backend.hits("/users")
+    before = stack.hits("/users")
     refused(post(url + "/users", json.dumps(body).encode()), message)
-    assert stack.backend.hits("/users") == before
+    assert stack.hits("/users") == before
 
 
 @pytest.mark.parametrize(
@@ -152,9 +153,9 @@ def test_a_draft_7_body_that_does_not_match_is_refused(
 def test_2020_12_keywords_are_enforced(
     url: str, stack: Stack, post: Callable[..., Reply], body: object, message: str
 ) -> None:
-    before = stack.backend.hits("/orders")
+    before = stack.hits("/orders")
     refused(post(url + "/orders", json.dumps(body).encode()), message)
-    assert stack.backend.hits("/orders") == before
+    assert stack.hits("/orders") == before
 
 
 @pytest.mark.parametrize(
@@ -185,9 +186,9 @@ def test_reasons_are_worded_as_krakend_words_them(
 def test_2020_12_formats_are_annotations(
     url: str, stack: Stack, post: Callable[..., Reply]
 ) -> None:
-    before = stack.backend.hits("/orders")
+    before = stack.hits("/orders")
     assert post(url + "/orders", b'{"lines": ["a", 1], "contact": "nope"}').status == 200
-    assert stack.backend.hits("/orders") == before + 1
+    assert stack.hits("/orders") == before + 1
 
 
 def test_draft_4_boolean_exclusive_maximum(url: str, post: Callable[..., Reply]) -> None:
@@ -210,42 +211,42 @@ def test_draft_4_boolean_exclusive_maximum(url: str, post: Callable[..., Reply])
 def test_bodies_that_are_not_a_matching_json_document(
     url: str, stack: Stack, post: Callable[..., Reply], body: bytes, message: str
 ) -> None:
-    before = stack.backend.hits("/number")
+    before = stack.hits("/number")
     refused(post(url + "/number", body), message)
-    assert stack.backend.hits("/number") == before
+    assert stack.hits("/number") == before
     assert post(url + "/number", b" 42.5 \n").status == 200
 
 
 def test_a_request_without_a_body_is_refused(url: str, stack: Stack) -> None:
     refused(send("GET", url + "/read"), "could not validate an empty body")
-    assert stack.backend.hits("/read") == 0
+    assert stack.hits("/read") == 0
 
 
 def test_no_backend_of_a_merged_endpoint_is_called(
     url: str, stack: Stack, post: Callable[..., Reply]
 ) -> None:
     refused(post(url + "/merged", b'{"no": 1}'), "- at '': missing property 'id'")
-    assert stack.backend.hits("/merged/a") == stack.backend.hits("/merged/b") == 0
+    assert stack.hits("/merged/a") == stack.hits("/merged/b") == 0
     assert post(url + "/merged", b'{"id": 1}').status == 200
-    assert stack.backend.hits("/merged/a") == stack.backend.hits("/merged/b") == 1
+    assert stack.hits("/merged/a") == stack.hits("/merged/b") == 1
 
 
 def test_an_endpoint_without_the_namespace_is_not_validated(
     url: str, stack: Stack, post: Callable[..., Reply]
 ) -> None:
     assert post(url + "/plain", b"not json").status == 200
-    assert stack.backend.received[-1] == ("/plain", b"not json")
+    assert stack.last() == ("/plain", b"not json")
 
 
 def test_deep_nesting_is_refused_and_the_worker_keeps_serving(
     url: str, stack: Stack, post: Callable[..., Reply]
 ) -> None:
-    before = stack.backend.hits("/tree")
+    before = stack.hits("/tree")
     refused(post(url + "/tree", b"[" * 200_000 + b"]" * 200_000), "exceeded max depth")
     assert post(url + "/tree", b"[" * 1000 + b"]" * 1000).status == 200
     deepest = "- at '" + "/0" * 1000 + "': got number, want array"
     refused(post(url + "/tree", b"[" * 1000 + b"1" + b"]" * 1000), deepest)
-    assert stack.backend.hits("/tree") == before + 1
+    assert stack.hits("/tree") == before + 1
 
 
 def test_a_large_body_is_validated_and_its_errors_are_bounded(
@@ -254,7 +255,7 @@ def test_a_large_body_is_validated_and_its_errors_are_bounded(
     good = json.dumps([{"sku": f"S{i}", "qty": i} for i in range(100_000)]).encode()
     assert len(good) > 2_000_000
     assert post(url + "/bulk", good).status == 200
-    assert stack.backend.received[-1] == ("/bulk", good)
+    assert stack.last() == ("/bulk", good)
     reply = post(url + "/bulk", json.dumps([{"qty": i} for i in range(100_000)]).encode())
     assert reply.status == 400
     lines = reply.text.split("\n")
@@ -271,4 +272,4 @@ def test_the_reason_is_only_logged_without_return_error_msg(
     )
     reply = post(quiet + "/quiet", b'"text"')
     assert (reply.status, reply.body) == (400, b"")
-    assert stack.backend.hits("/quiet") == 0
+    assert stack.hits("/quiet") == 0
