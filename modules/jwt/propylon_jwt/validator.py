@@ -1,6 +1,7 @@
 """``auth/validator`` in an endpoint: the handler refuses a request without a valid token
 (401) or without the roles or scopes it needs (403) before anything reaches a backend; an
-accepted one sends the claims it names on, as headers and as ``{JWT.name}`` url params.
+accepted one sends the claims it names on, as headers and as ``{JWT.name}`` url params, and
+hands all of them to later layers (``set_claims``: CEL's ``JWT`` expressions read them).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import logging
 import re
 
 from aiohttp import web
-from propylon.sdk import EndpointConfig, Handler, add_header, add_param
+from propylon.sdk import EndpointConfig, Handler, add_header, add_param, set_claims
 
 from propylon_jwt.claims import (
     Claims,
@@ -82,6 +83,7 @@ def validating(
             return refuse(403, "the token does not have sufficient roles")
         if not has_scopes(claims, options.scopes_key, options.scopes, match_all):
             return refuse(403, "the token does not have the required scopes")
+        set_claims(request, claims)
         send_on(request, claims)
         return await handle(request)
 

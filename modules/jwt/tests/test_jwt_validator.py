@@ -10,10 +10,22 @@ import warnings
 from typing import Any
 
 import pytest
-from conftest import Env
 from joserfc import jwt
 from joserfc.errors import SecurityWarning
 from joserfc.jwk import Key
+from jwt_servers import Env
+from propylon.sdk import (
+    BackendConfig,
+    BackendFactory,
+    Context,
+    EndpointConfig,
+    Module,
+    Proxy,
+    ProxyFactory,
+    Request,
+    Response,
+    claims_of,
+)
 
 ISSUER = "https://issuer.test"
 AUDIENCE = "api://test"
@@ -129,8 +141,8 @@ def test_each_algorithm_accepts_its_tokens(env: Env, gw: str) -> None:
         ("/ed", keys.ed, "EdDSA"),
         ("/hs", keys.oct, "HS256"),
     ):
-        status, _, body = env.request(gw + path, sign(key, alg))
-        assert status == 200, (path, body)
+        reply = env.request(gw + path, sign(key, alg))
+        assert reply.status == 200, (path, reply.body)
 
 
 def test_invalid_tokens_are_refused_with_401_before_any_backend(env: Env, gw: str) -> None:
@@ -151,40 +163,40 @@ def test_invalid_tokens_are_refused_with_401_before_any_backend(env: Env, gw: st
         "malformed": "a.bad.token",
         "string expiry": sign(rsa, "RS256", exp="tomorrow"),
     }
-    before = len(env.backend.seen)
+    before = env.backend.hits
     for name, token in cases.items():
-        status, _, body = env.request(gw + "/rs", token)
-        assert status == 401, name
-        assert body == b"", name
-    assert env.request(gw + "/rs")[0] == 401  # no token at all
-    assert env.request(gw + "/rs", headers={"Authorization": "Basic dTpw"})[0] == 401
-    assert len(env.backend.seen) == before
+        reply = env.request(gw + "/rs", token)
+        assert reply.status == 401, name
+        assert reply.body == b"", name
+    assert env.request(gw + "/rs").status == 401  # no token at all
+    assert env.request(gw + "/rs", headers={"Authorization": "Basic dTpw"}).status == 401
+    assert env.backend.hits == before
 
 
 def test_roles_and_scopes_that_do_not_match_get_403(env: Env, gw: str) -> None:
     rsa = env.keys.rsa
-    assert env.request(gw + "/admin", sign(rsa, "RS256", roles=["user"]))[0] == 403
-    assert env.request(gw + "/admin", sign(rsa, "RS256"))[0] == 403
-    assert env.request(gw + "/admin", sign(rsa, "RS256", roles=["user", "root"]))[0] == 200
-    assert env.request(gw + "/admin", sign(rsa, "RS256", roles="user admin"))[0] == 200
+    assert env.request(gw + "/admin", sign(rsa, "RS256", roles=["user"])).status == 403
+    assert env.request(gw + "/admin", sign(rsa, "RS256")).status == 403
+    assert env.request(gw + "/admin", sign(rsa, "RS256", roles=["user", "root"])).status == 200
+    assert env.request(gw + "/admin", sign(rsa, "RS256", roles="user admin")).status == 200
 
     nested = {"access": {"roles": ["admin"]}}
-    assert env.request(gw + "/nested", sign(rsa, "RS256", realm=nested))[0] == 200
-    assert env.request(gw + "/nested", sign(rsa, "RS256", roles=["admin"]))[0] == 403
+    assert env.request(gw + "/nested", sign(rsa, "RS256", realm=nested)).status == 200
+    assert env.request(gw + "/nested", sign(rsa, "RS256", roles=["admin"])).status == 403
 
-    assert env.request(gw + "/any", sign(rsa, "RS256", scope="read other"))[0] == 200
-    assert env.request(gw + "/any", sign(rsa, "RS256", scope="other"))[0] == 403
+    assert env.request(gw + "/any", sign(rsa, "RS256", scope="read other")).status == 200
+    assert env.request(gw + "/any", sign(rsa, "RS256", scope="other")).status == 403
     both = {"scopes": ["write", "read"]}
-    assert env.request(gw + "/all", sign(rsa, "RS256", data=both))[0] == 200
-    assert env.request(gw + "/all", sign(rsa, "RS256", data={"scopes": ["read"]}))[0] == 403
-    assert env.request(gw + "/all", sign(rsa, "RS256", data={"scopes": []}))[0] == 403
+    assert env.request(gw + "/all", sign(rsa, "RS256", data=both)).status == 200
+    assert env.request(gw + "/all", sign(rsa, "RS256", data={"scopes": ["read"]})).status == 403
+    assert env.request(gw + "/all", sign(rsa, "RS256", data={"scopes": []})).status == 403
 
 
 def test_token_in_a_cookie(env: Env, gw: str) -> None:
     token = sign(env.keys.rsa, "RS256", roles=["admin"])
-    assert env.request(gw + "/admin", headers={"Cookie": f"session={token}"})[0] == 200
-    assert env.request(gw + "/admin", headers={"Cookie": f"access_token={token}"})[0] == 401
-    assert env.request(gw + "/rs", headers={"Cookie": f"access_token={token}"})[0] == 200
+    assert env.request(gw + "/admin", headers={"Cookie": f"session={token}"}).status == 200
+    assert env.request(gw + "/admin", headers={"Cookie": f"access_token={token}"}).status == 401
+    assert env.request(gw + "/rs", headers={"Cookie": f"access_token={token}"}).status == 200
 
 
 def test_claims_reach_the_backend_as_headers_and_url_params(env: Env, gw: str) -> None:
@@ -196,9 +208,9 @@ def test_claims_reach_the_backend_as_headers_and_url_params(env: Env, gw: str) -
         groups=["a", "b"],
         **{"http://test/tenant": "acme"},
     )
-    status, _, body = env.request(gw + "/claims", token, headers={"X-User": "mallory"})
-    assert status == 200, body
-    seen = env.backend.seen[-1]
+    reply = env.request(gw + "/claims", token, headers={"X-User": "mallory"})
+    assert reply.status == 200, reply.body
+    seen = env.backend.requests[-1]
     assert seen.path == "/users/alice/acme"
     assert seen.headers["X-User"] == "alice"
     assert seen.headers["X-Level"] == "3"
@@ -208,5 +220,48 @@ def test_claims_reach_the_backend_as_headers_and_url_params(env: Env, gw: str) -
 
 def test_leeway(env: Env, gw: str) -> None:
     late = sign(env.keys.rsa, "RS256", exp=int(time.time()) - 30)
-    assert env.request(gw + "/leeway", late)[0] == 200
-    assert env.request(gw + "/rs", late)[0] == 401
+    assert env.request(gw + "/leeway", late).status == 200
+    assert env.request(gw + "/rs", late).status == 401
+
+
+def test_every_claim_reaches_the_proxy_and_backend_layers(env: Env) -> None:
+    seen: list[tuple[str, Any]] = []
+
+    def proxy(next_factory: ProxyFactory, ctx: Context) -> ProxyFactory:
+        def factory(endpoint: EndpointConfig) -> Proxy:
+            pipe = next_factory(endpoint)
+
+            async def read(request: Request) -> Response:
+                seen.append(("proxy", claims_of(request)))
+                return await pipe(request)
+
+            return read
+
+        return factory
+
+    def backend(next_factory: BackendFactory, ctx: Context) -> BackendFactory:
+        def factory(config: BackendConfig) -> Proxy:
+            call = next_factory(config)
+
+            async def read(request: Request) -> Response:
+                seen.append(("backend", claims_of(request)))
+                return await call(request)
+
+            return read
+
+        return factory
+
+    probe = Module(name="probe", proxy=proxy, backend=backend)
+    validator = {"auth/validator": env.validator(alg="RS256")}
+    gw = env.gateway(
+        [{"endpoint": "/probed", "extra_config": validator}, {"endpoint": "/open"}], probe
+    )
+    token = sign(env.keys.rsa, "RS256", sub="alice", realm={"level": 3})
+    assert env.request(gw + "/probed", token).status == 200
+    (_, proxy_claims), (_, backend_claims) = seen
+    assert [layer for layer, _ in seen] == ["proxy", "backend"]
+    assert proxy_claims == backend_claims
+    assert proxy_claims["sub"] == "alice" and proxy_claims["realm"] == {"level": 3}
+    seen.clear()
+    assert env.request(gw + "/open", token).status == 200
+    assert seen == [("proxy", None), ("backend", None)]  # no validator, no claims
