@@ -2,7 +2,7 @@
 
 Request and response expressions wrap the endpoint's pipe in the proxy layer and each
 backend's proxy in the backend layer (``LAYER_ORDER``'s positions for ``validation/cel``);
-``JWT`` expressions are checked in the handler layer, just inside ``auth/validator``.
+``JWT`` expressions run first in the endpoint's, on the claims ``auth/validator`` verified.
 """
 
 from __future__ import annotations
@@ -12,21 +12,18 @@ from propylon.sdk import (
     BackendFactory,
     Context,
     EndpointConfig,
-    Handler,
-    HandlerFactory,
     Module,
     Proxy,
     ProxyFactory,
     get_logger,
 )
 
-from propylon_cel.claims import HANDLER_ORDER, checking_claims
-from propylon_cel.evaluate import Evaluator
 from propylon_cel.expression import Stage
 from propylon_cel.middleware import new_checker
 from propylon_cel.options import CEL, at_stage
 
 log = get_logger("cel")
+VALIDATOR = "auth/validator"
 
 
 def proxy(next_factory: ProxyFactory, ctx: Context) -> ProxyFactory:
@@ -35,7 +32,14 @@ def proxy(next_factory: ProxyFactory, ctx: Context) -> ProxyFactory:
         checks = CEL.of(endpoint)
         if not checks:
             return pipe
-        checker = new_checker(checks, f"[ENDPOINT: {endpoint.endpoint}][CEL]", log)
+        name = f"[ENDPOINT: {endpoint.endpoint}][CEL]"
+        if at_stage(checks, Stage.JWT) and VALIDATOR not in endpoint.options:
+            log.warning(
+                "%s JWT expressions without %s: no verified claims, never evaluated",
+                name,
+                VALIDATOR,
+            )
+        checker = new_checker(checks, name, log, claims=True)
         return pipe if checker is None else checker(pipe)
 
     return proxy_factory
@@ -58,19 +62,6 @@ def backend(next_factory: BackendFactory, ctx: Context) -> BackendFactory:
     return backend_factory
 
 
-def handler(next_factory: HandlerFactory, ctx: Context) -> HandlerFactory:
-    def handler_factory(endpoint: EndpointConfig, pipe: Proxy) -> Handler:
-        handle = next_factory(endpoint, pipe)
-        checks = CEL.of(endpoint)
-        expressions = at_stage(checks, Stage.JWT) if checks else ()
-        if not expressions:
-            return handle
-        evaluator = Evaluator(expressions, f"[ENDPOINT: {endpoint.endpoint}][CEL][JWT]", log)
-        return checking_claims(handle, evaluator, endpoint, log)
-
-    return handler_factory
-
-
 module = Module(
     name="cel",
     namespaces=(CEL,),
@@ -78,6 +69,4 @@ module = Module(
     " (validation/cel), as krakend-cel",
     proxy=proxy,
     backend=backend,
-    handler=handler,
-    order={"handler": HANDLER_ORDER},
 )

@@ -7,7 +7,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import Reply, Stack, send
+from cel_stack import Stack
+from propylon.sdk.testing import Reply, send
 
 COMPLETED = "X-Propylon-Completed"
 
@@ -24,7 +25,7 @@ def aborted(reply: Reply, index: int) -> None:
 
 @pytest.fixture(scope="module")
 def url(stack: Stack) -> str:
-    stack.backend.documents.update(
+    stack.documents.update(
         {
             "/data/good": {"ok": True, "items": [{"qty": 1}, {"qty": 2}], "owner": "ann"},
             "/data/bad": {"ok": False, "items": [{"qty": 0}], "owner": "bob"},
@@ -167,53 +168,53 @@ def test_request_variables_at_the_endpoint_level(
     url: str, stack: Stack, path: str, headers: dict[str, str], passes: bool
 ) -> None:
     backend_path = path.split("?")[0]
-    before = stack.backend.hits(backend_path)
-    reply = send(url + path, **headers)
+    before = stack.hits(backend_path)
+    reply = send("GET", url + path, headers)
     if passes:
         assert reply.status == 200, reply.text
-        assert stack.backend.hits(backend_path) == before + 1
+        assert stack.hits(backend_path) == before + 1
     else:
         aborted(reply, 0)
-        assert stack.backend.hits(backend_path) == before
+        assert stack.hits(backend_path) == before
 
 
 def test_req_method(url: str, stack: Stack) -> None:
-    assert send(url + "/method", "DELETE").status == 200
-    aborted(send(url + "/method-get"), 0)
-    assert stack.backend.hits("/method-get") == 0
+    assert send("DELETE", url + "/method").status == 200
+    aborted(send("GET", url + "/method-get"), 0)
+    assert stack.hits("/method-get") == 0
 
 
 def test_now_is_the_current_time(url: str, stack: Stack) -> None:
     # The first expression holds, the second does not: #1.
-    aborted(send(url + "/now"), 1)
-    assert stack.backend.hits("/now") == 0
+    aborted(send("GET", url + "/now"), 1)
+    assert stack.hits("/now") == 0
 
 
 def test_response_variables_at_the_endpoint_level(url: str, stack: Stack) -> None:
-    reply = send(url + "/resp/good")
+    reply = send("GET", url + "/resp/good")
     assert reply.status == 200, reply.text
     assert reply.json()["owner"] == "ann"
-    before = stack.backend.hits("/data/bad")
-    aborted(send(url + "/resp/bad"), 1)
-    assert stack.backend.hits("/data/bad") == before + 1  # evaluated after the backend
+    before = stack.hits("/data/bad")
+    aborted(send("GET", url + "/resp/bad"), 1)
+    assert stack.hits("/data/bad") == before + 1  # evaluated after the backend
 
 
 def test_resp_completed_sees_a_backend_that_failed(url: str, stack: Stack) -> None:
-    assert send(url + "/complete/good").status == 200
-    before = stack.backend.hits("/data/bad")
-    aborted(send(url + "/complete/bad"), 0)
-    assert stack.backend.hits("/data/bad") == before + 1
+    assert send("GET", url + "/complete/good").status == 200
+    before = stack.hits("/data/bad")
+    aborted(send("GET", url + "/complete/bad"), 0)
+    assert stack.hits("/data/bad") == before + 1
 
 
 def test_response_metadata_of_a_no_op_backend(url: str, stack: Stack) -> None:
-    reply = send(url + "/noop/good")
+    reply = send("GET", url + "/noop/good")
     assert reply.status == 200, reply.text
     assert reply.headers["X-Tier"] == "gold"
-    before = stack.backend.hits("/data/good")
-    reply = send(url + "/noop-silver")
+    before = stack.hits("/data/good")
+    reply = send("GET", url + "/noop-silver")
     assert reply.status == 500
     assert reply.text == "request aborted by evaluator #0"
-    assert stack.backend.hits("/data/good") == before + 1
+    assert stack.hits("/data/good") == before + 1
 
 
 @pytest.mark.parametrize(
@@ -223,43 +224,43 @@ def test_response_metadata_of_a_no_op_backend(url: str, stack: Stack) -> None:
 def test_backend_level_checks_skip_only_their_backend(
     url: str, stack: Stack, id_: str, groups: set[str], b1: int, b2: int
 ) -> None:
-    reply = send(url + f"/backends/{id_}", **{"X-Role": "x"})
+    reply = send("GET", url + f"/backends/{id_}", {"X-Role": "x"})
     assert reply.status == 200, reply.text
     assert set(reply.json()) == groups
     assert reply.headers[COMPLETED] == ("true" if len(groups) == 2 else "false")
-    assert stack.backend.hits(f"/b1/{id_}") == b1
-    assert stack.backend.hits(f"/b2/{id_}") == b2
+    assert stack.hits(f"/b1/{id_}") == b1
+    assert stack.hits(f"/b2/{id_}") == b2
 
 
 def test_the_endpoint_check_runs_before_any_backend(url: str, stack: Stack) -> None:
-    aborted(send(url + "/backends/15"), 0)
-    assert stack.backend.hits("/b1/15") == stack.backend.hits("/b2/15") == 0
+    aborted(send("GET", url + "/backends/15"), 0)
+    assert stack.hits("/b1/15") == stack.hits("/b2/15") == 0
 
 
 def test_a_lone_backend_that_fails_its_check_fails_the_endpoint(url: str, stack: Stack) -> None:
-    assert send(url + "/single/yes").status == 200
-    aborted(send(url + "/single/no"), 0)
-    assert stack.backend.hits("/single/no") == 0
+    assert send("GET", url + "/single/yes").status == 200
+    aborted(send("GET", url + "/single/no"), 0)
+    assert stack.hits("/single/no") == 0
 
 
 def test_evaluators_are_numbered_per_stage(url: str, stack: Stack) -> None:
     # Request expressions are #0 and #1 of their stage; the response one is #0 of its own.
-    aborted(send(url + "/stages/nope"), 0)
-    assert stack.backend.hits("/data/nope") == 0
-    aborted(send(url + "/stages/bad"), 0)
-    assert stack.backend.hits("/data/bad") >= 1
-    assert send(url + "/stages/good").status == 200
+    aborted(send("GET", url + "/stages/nope"), 0)
+    assert stack.hits("/data/nope") == 0
+    aborted(send("GET", url + "/stages/bad"), 0)
+    assert stack.hits("/data/bad") >= 1
+    assert send("GET", url + "/stages/good").status == 200
 
 
 def test_costly_nested_comprehensions_are_refused_without_stalling(url: str, stack: Stack) -> None:
-    assert send(url + "/cross/small").status == 200
+    assert send("GET", url + "/cross/small").status == 200
     started = time.monotonic()
-    aborted(send(url + "/cross/big"), 0)  # 800 values: 640,000 steps nested
+    aborted(send("GET", url + "/cross/big"), 0)  # 800 values: 640,000 steps nested
     assert time.monotonic() - started < 1.0
-    assert send(url + "/plain").status == 200
+    assert send("GET", url + "/plain").status == 200
 
 
 def test_an_endpoint_without_the_namespace_is_unchanged(url: str, stack: Stack) -> None:
-    reply = send(url + "/plain")
+    reply = send("GET", url + "/plain")
     assert (reply.status, reply.json()) == (200, {"path": "/plain"})
     assert reply.headers[COMPLETED] == "true"
