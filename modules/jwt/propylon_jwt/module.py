@@ -119,7 +119,7 @@ def handler(next_factory: HandlerFactory, ctx: Context) -> HandlerFactory:
             options.audience,
             options.leeway,
         )
-        return validating(handle, options, verifier, endpoint, log)
+        return validating(handle, options, verifier, endpoint, log, ctx.token_rejecters)
 
     return factory
 

@@ -8,9 +8,17 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 
 from aiohttp import web
-from propylon.sdk import EndpointConfig, Handler, add_header, add_param, set_claims
+from propylon.sdk import (
+    EndpointConfig,
+    Handler,
+    TokenRejecter,
+    add_header,
+    add_param,
+    set_claims,
+)
 
 from propylon_jwt.claims import (
     Claims,
@@ -45,7 +53,10 @@ def validating(
     verifier: Verifier,
     endpoint: EndpointConfig,
     log: logging.Logger,
+    rejecters: Sequence[TokenRejecter] = (),
 ) -> Handler:
+    """``rejecters``: checks other modules add (a revocation list); read as each request
+    comes, True refuses the verified token (401), as krakend-jose's rejecter."""
     prefix = f"[ENDPOINT: {endpoint.endpoint}][JWTValidator]"
     debug = options.operation_debug
     params = url_claims(endpoint)
@@ -79,6 +90,8 @@ def validating(
             claims = await verifier.verify(token)
         except (InvalidToken, KeyNotFound, FetchError) as exc:
             return refuse(401, f"unable to validate the token: {exc}")
+        if any(reject(claims) for reject in rejecters):
+            return refuse(401, "the token was rejected")
         if not has_role(claims, options.roles_key, options.roles_key_is_nested, options.roles):
             return refuse(403, "the token does not have sufficient roles")
         if not has_scopes(claims, options.scopes_key, options.scopes, match_all):
