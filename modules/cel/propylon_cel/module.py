@@ -20,10 +20,15 @@ from propylon.sdk import (
 
 from propylon_cel.expression import Stage
 from propylon_cel.middleware import new_checker
-from propylon_cel.options import CEL, at_stage
+from propylon_cel.options import CEL, Checks, at_stage
 
 log = get_logger("cel")
 VALIDATOR = "auth/validator"
+
+
+def _unread_jwt(checks: Checks, name: str, why: str) -> None:
+    if at_stage(checks, Stage.JWT):
+        log.warning("%s JWT expressions %s", name, why)
 
 
 def proxy(next_factory: ProxyFactory, ctx: Context) -> ProxyFactory:
@@ -33,12 +38,8 @@ def proxy(next_factory: ProxyFactory, ctx: Context) -> ProxyFactory:
         if not checks:
             return pipe
         name = f"[ENDPOINT: {endpoint.endpoint}][CEL]"
-        if at_stage(checks, Stage.JWT) and VALIDATOR not in endpoint.options:
-            log.warning(
-                "%s JWT expressions without %s: no verified claims, never evaluated",
-                name,
-                VALIDATOR,
-            )
+        if VALIDATOR not in endpoint.options:
+            _unread_jwt(checks, name, f"without {VALIDATOR}: no verified claims, never evaluated")
         checker = new_checker(checks, name, log, claims=True)
         return pipe if checker is None else checker(pipe)
 
@@ -52,10 +53,7 @@ def backend(next_factory: BackendFactory, ctx: Context) -> BackendFactory:
         if not checks:
             return next_proxy
         name = f"[BACKEND: {config.url_pattern}][CEL]"
-        if at_stage(checks, Stage.JWT):
-            log.warning(
-                "%s JWT expressions are evaluated at the endpoint level only: ignored", name
-            )
+        _unread_jwt(checks, name, "are evaluated at the endpoint level only: ignored")
         checker = new_checker(checks, name, log)
         return next_proxy if checker is None else checker(next_proxy)
 

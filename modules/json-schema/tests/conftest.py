@@ -6,17 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from json_schema_stack import Stack, large_bodies
+from json_schema_stack import Stack, reading_large_bodies
 from propylon.sdk.testing import RecordingBackend, Reply, Servers, send
 
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Stack]:
+    backend = RecordingBackend()
     with Servers() as servers:
-        backend = RecordingBackend()
-        app = backend.app()
-        app.middlewares.append(large_bodies)
-        yield Stack(servers, backend, servers.start(app))
+        yield Stack(servers, backend, servers.start(reading_large_bodies(backend.app())))
 
 
 @pytest.fixture

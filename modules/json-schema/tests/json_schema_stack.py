@@ -15,8 +15,14 @@ BACKEND_BODY_LIMIT = 64 << 20
 
 
 @web.middleware
-async def large_bodies(request: web.Request, handler: Any) -> web.StreamResponse:
+async def _large_bodies(request: web.Request, handler: Any) -> web.StreamResponse:
     return await handler(request.clone(client_max_size=BACKEND_BODY_LIMIT))
+
+
+def reading_large_bodies(app: web.Application) -> web.Application:
+    """``app``, reading request bodies of up to ``BACKEND_BODY_LIMIT``."""
+    app.middlewares.append(_large_bodies)
+    return app
 
 
 @dataclass

@@ -7,6 +7,7 @@ import base64
 import json
 import time
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,18 +15,7 @@ from joserfc import jwt
 from joserfc.errors import SecurityWarning
 from joserfc.jwk import Key
 from jwt_servers import Env
-from propylon.sdk import (
-    BackendConfig,
-    BackendFactory,
-    Context,
-    EndpointConfig,
-    Module,
-    Proxy,
-    ProxyFactory,
-    Request,
-    Response,
-    claims_of,
-)
+from propylon.sdk import Context, Module, Proxy, Request, Response, claims_of
 
 ISSUER = "https://issuer.test"
 AUDIENCE = "api://test"
@@ -224,34 +214,29 @@ def test_leeway(env: Env, gw: str) -> None:
     assert env.request(gw + "/rs", late).status == 401
 
 
-def test_every_claim_reaches_the_proxy_and_backend_layers(env: Env) -> None:
-    seen: list[tuple[str, Any]] = []
+def reading_claims(layer: str, seen: list[tuple[str, Any]]) -> Callable[..., Any]:
+    """A decorator of a proxy or backend factory that notes what ``claims_of`` gives there."""
 
-    def proxy(next_factory: ProxyFactory, ctx: Context) -> ProxyFactory:
-        def factory(endpoint: EndpointConfig) -> Proxy:
-            pipe = next_factory(endpoint)
-
-            async def read(request: Request) -> Response:
-                seen.append(("proxy", claims_of(request)))
-                return await pipe(request)
-
-            return read
-
-        return factory
-
-    def backend(next_factory: BackendFactory, ctx: Context) -> BackendFactory:
-        def factory(config: BackendConfig) -> Proxy:
+    def decorate(next_factory: Callable[[Any], Proxy], ctx: Context) -> Callable[[Any], Proxy]:
+        def factory(config: Any) -> Proxy:
             call = next_factory(config)
 
             async def read(request: Request) -> Response:
-                seen.append(("backend", claims_of(request)))
+                seen.append((layer, claims_of(request)))
                 return await call(request)
 
             return read
 
         return factory
 
-    probe = Module(name="probe", proxy=proxy, backend=backend)
+    return decorate
+
+
+def test_every_claim_reaches_the_proxy_and_backend_layers(env: Env) -> None:
+    seen: list[tuple[str, Any]] = []
+    probe = Module(
+        name="probe", proxy=reading_claims("proxy", seen), backend=reading_claims("backend", seen)
+    )
     validator = {"auth/validator": env.validator(alg="RS256")}
     gw = env.gateway(
         [{"endpoint": "/probed", "extra_config": validator}, {"endpoint": "/open"}], probe

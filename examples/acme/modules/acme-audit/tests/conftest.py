@@ -1,16 +1,15 @@
-"""The backend audited endpoints call: a real aiohttp application, served by each test."""
+"""Real servers for the audit module's tests, on 127.0.0.1, from ``propylon.sdk.testing``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
-from aiohttp import web
+from propylon.sdk.testing import Servers
 
 
 @pytest.fixture
-def orders() -> web.Application:
-    async def order(request: web.Request) -> web.Response:
-        return web.json_response({"id": request.match_info["id"]})
-
-    app = web.Application()
-    app.router.add_get("/orders/{id}", order)
-    return app
+def servers() -> Iterator[Servers]:
+    """Serves the applications a test starts until it ends."""
+    with Servers() as started:
+        yield started

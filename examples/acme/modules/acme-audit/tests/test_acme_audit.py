@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 import pytest
 from acme_audit.module import module as audit
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
-from propylon.sdk.testing import ConfigErrors, build_gateway, check_config, load_config
+from propylon.sdk.testing import (
+    ConfigErrors,
+    RecordingBackend,
+    Servers,
+    build_gateway,
+    check_config,
+    load_config,
+    send,
+)
 
 
 def config(backend: str, audited: dict[str, Any]) -> dict[str, Any]:
@@ -29,28 +34,30 @@ def config(backend: str, audited: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def fetch(orders: web.Application, audited: dict[str, Any], *paths: str) -> list[Any]:
-    async with TestServer(orders) as backend:
-        service = load_config(config(str(backend.make_url("")).rstrip("/"), audited), [audit])
-        async with TestClient(TestServer(build_gateway(service, [audit]))) as client:
-            replies = [await client.get(path) for path in paths]
-            return [(r.status, r.headers.copy(), await r.json()) for r in replies]
+def audited_gateway(servers: Servers, audited: dict[str, Any]) -> tuple[str, RecordingBackend]:
+    """A gateway with the module, ``/orders/{id}`` audited with ``audited``, in front of an
+    orders backend that records what reaches it; the gateway's base URL and the backend."""
+    orders = RecordingBackend()
+    service = load_config(config(servers.start(orders.app()), audited), [audit])
+    return servers.start(build_gateway(service, [audit])), orders
 
 
-def test_audited_endpoint_is_tagged_and_logged(orders, caplog) -> None:
+def test_audited_endpoint_is_tagged_and_logged(servers: Servers, caplog) -> None:
     caplog.set_level(logging.INFO)
-    audited, plain = asyncio.run(fetch(orders, {"tag": "orders"}, "/orders/7", "/plain/7"))
-    assert audited[0] == 200 and audited[2] == {"id": "7"}
-    assert audited[1]["X-Acme-Audit"] == "orders"
-    assert plain[0] == 200 and "X-Acme-Audit" not in plain[1]
+    url, orders = audited_gateway(servers, {"tag": "orders"})
+    audited, plain = send("GET", url + "/orders/7"), send("GET", url + "/plain/7")
+    assert audited.status == 200 and audited.json() == {"ok": True}
+    assert audited.headers["X-Acme-Audit"] == "orders"
+    assert plain.status == 200 and "X-Acme-Audit" not in plain.headers
+    assert [r.path for r in orders.requests] == ["/orders/7", "/orders/7"]
     lines = [r.getMessage() for r in caplog.records if "audit tag=" in r.getMessage()]
     assert len(lines) == 1
     assert lines[0].startswith("audit tag=orders method=GET path=/orders/7 status=200")
 
 
-def test_header_is_configurable(orders) -> None:
-    (reply,) = asyncio.run(fetch(orders, {"tag": "t", "header": "X-Trail"}, "/orders/1"))
-    assert reply[1]["X-Trail"] == "t"
+def test_header_is_configurable(servers: Servers) -> None:
+    url, _ = audited_gateway(servers, {"tag": "t", "header": "X-Trail"})
+    assert send("GET", url + "/orders/1").headers["X-Trail"] == "t"
 
 
 @pytest.mark.parametrize(
