@@ -1,0 +1,1 @@
+"""Rate limits for Propylon: KrakenD's ``qos/ratelimit/router`` and ``qos/ratelimit/proxy``."""
