@@ -72,6 +72,11 @@ class Grant:
         for key, items in endpoint_params.items():
             values[key] = list(items)
         self._values = values
+        # What a message must never show: the secret, however the form may have carried it.
+        hidden = [client_secret, *endpoint_params.get("client_secret", ())]
+        hidden += endpoint_params.get("client_assertion", ())
+        forms = {f for h in hidden if h for f in (h, quote_plus(h, safe=""), quote(h, safe=""))}
+        self._hidden = sorted(forms, key=len, reverse=True)
 
     def form(self, style: Style) -> str:
         values = dict(self._values)
@@ -104,9 +109,7 @@ class Grant:
             raise GrantError(self.redact(f'Post "{self.token_url}": {cause}')) from None
 
     def redact(self, message: str) -> str:
-        if not self._secret:
-            return message
-        for form in {self._secret, quote_plus(self._secret, safe=""), quote(self._secret)}:
+        for form in self._hidden:
             message = message.replace(form, "[redacted]")
         return message
 

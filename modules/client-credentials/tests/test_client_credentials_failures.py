@@ -3,7 +3,6 @@ nothing waits for a silent token server longer than the endpoint allows."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import socket
@@ -78,17 +77,21 @@ def test_answers_without_a_token(env, errors, answer, cause):
     assert cause in logged(errors)
 
 
-def test_a_secret_echoed_by_the_server_is_redacted(env, errors):
-    echoed = json.dumps({"error": "invalid_request", "error_description": env.client_secret})
-    env.tokens.answer = (400, "application/json", echoed)
-    config = env.config()
+@pytest.mark.parametrize("echoed", ["secret", "assertion"])
+def test_a_secret_echoed_by_the_server_is_redacted(env, errors, echoed):
+    assertion = "eyJhbGciOiJub25lIn0.assertion"
+    hidden = env.client_secret if echoed == "secret" else assertion
+    document = {"error": "invalid_request", "error_description": f"bad: {hidden}"}
+    env.tokens.answer = (400, "application/json", json.dumps(document))
+    credentials = env.credentials(endpoint_params={"client_assertion": [assertion]})
+    config = env.config(credentials)
     config["extra_config"] = {"router": {"return_error_msg": True}}
     url = env.gateway(config)
     reply = env.get(url + "/orders")
     assert reply.status == 500
-    assert env.client_secret not in reply.text
-    assert "[redacted]" in reply.text
-    assert env.client_secret not in logged(errors)
+    assert hidden not in reply.text
+    assert 'oauth2: "invalid_request" "bad: [redacted]"' in reply.text
+    assert hidden not in logged(errors)
     assert "[redacted]" in logged(errors)
 
 
@@ -126,4 +129,3 @@ def test_a_fetch_is_abandoned_after_its_timeout(env):
     assert time.monotonic() - started < 2.0
     assert message == f'Post "{env.tokens.url}": no answer within 0.3s'
     assert env.tokens.attempts == 1
-    assert env.servers.run(asyncio.sleep(0)) is None
