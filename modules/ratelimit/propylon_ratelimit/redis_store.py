@@ -89,7 +89,8 @@ class RedisLink:
             self.url,
             socket_timeout=self.timeout,
             socket_connect_timeout=self.timeout,
-            retry=Retry(NoBackoff(), 0),
+            # One immediate retry: a connection broken by a Redis restart fails once.
+            retry=Retry(NoBackoff(), 1),
         )
         self.script = self.client.register_script(SCRIPT)
 
