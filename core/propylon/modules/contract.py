@@ -59,10 +59,12 @@ LAYER_ORDER: dict[str, dict[str, int]] = {
         "telemetry/opentelemetry": 500,
         "security/bot-detector": 600,
     },
+    # Server decorations stack outward: KrakenD's engine runs CORS, then security/http, the
+    # service-level Lua and the bot detector, in that order, before routing.
     "server": {
-        "security/http": 100,
+        "security/bot-detector": 100,
         "modifier/lua-endpoint": 200,
-        "security/bot-detector": 300,
+        "security/http": 300,
         "security/cors": 400,
         "plugin/http-server": 900,
     },

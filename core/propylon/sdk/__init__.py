@@ -20,7 +20,7 @@ import logging
 from propylon.config.errors import ConfigError
 from propylon.config.model import BackendConfig, EndpointConfig, ServiceConfig
 from propylon.config.namespace import Namespace, Scope
-from propylon.config.schema import Duration, Key, OptionError, Range, Rest
+from propylon.config.schema import Duration, Key, OptionError, Range, Rest, Unsupported
 from propylon.context import Context, TokenRejecter
 from propylon.modules.contract import LAYER_ORDER, Module
 from propylon.plugin.api import (
@@ -80,6 +80,7 @@ __all__ = [
     "ServerPluginFactory",
     "ServiceConfig",
     "TokenRejecter",
+    "Unsupported",
     "add_header",
     "add_param",
     "claims_of",
