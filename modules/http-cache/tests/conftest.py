@@ -30,6 +30,11 @@ class CachingBackend:
         self.routes: dict[str, Route] = {}
         self.seen: list[tuple[str, dict[str, str]]] = []
 
+    def route(self, name: str, headers: dict[str, str], padding: int = 0) -> Route:
+        """Sets what ``/<name>`` answers with."""
+        self.routes[name] = Route(headers, padding=padding)
+        return self.routes[name]
+
     @property
     def hits(self) -> int:
         return len(self.seen)

@@ -6,7 +6,6 @@ import asyncio
 import os
 import tracemalloc
 
-from conftest import Route
 from propylon.sdk.testing import send
 from propylon_http_cache.options import DEFAULT_MAX_ITEMS, DEFAULT_MAX_SIZE
 from propylon_http_cache.store import MemoryStore, cost
@@ -16,7 +15,7 @@ KiB = 1024
 
 def test_many_distinct_keys_stay_under_the_bound(backend, gateway, stores) -> None:
     served, host = backend
-    served.routes["items"] = Route({"Cache-Control": "max-age=60"}, padding=900)
+    served.route("items", {"Cache-Control": "max-age=60"}, padding=900)
     limit = 64 * KiB
     config = {
         "endpoint": "/items",

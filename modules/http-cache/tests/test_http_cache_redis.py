@@ -7,7 +7,6 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from conftest import Route
 from propylon.sdk.testing import RedisServer, send
 from redis import Redis
 
@@ -35,7 +34,7 @@ def n(url: str) -> int:
 @pytest.mark.parametrize("shared", [False, True])
 def test_two_gateways_share_the_store(backend, gateway, redis, shared) -> None:
     served, host = backend
-    served.routes["data"] = Route({"Cache-Control": "max-age=60"})
+    served.route("data", {"Cache-Control": "max-age=60"})
     first = gateway(config(host, redis.url, shared)) + "/data"
     second = gateway(config(host, redis.url, shared)) + "/data"
     assert [n(first), n(second), n(first), n(second)] == [1, 1, 1, 1]
@@ -44,7 +43,7 @@ def test_two_gateways_share_the_store(backend, gateway, redis, shared) -> None:
 
 def test_entries_expire_in_redis(backend, gateway, redis) -> None:
     served, host = backend
-    served.routes["data"] = Route({"Cache-Control": "max-age=30"})
+    served.route("data", {"Cache-Control": "max-age=30"})
     url = gateway(config(host, redis.url)) + "/data"
     assert n(url) == 1
     client = Redis.from_url(redis.url)
@@ -57,7 +56,7 @@ def test_entries_expire_in_redis(backend, gateway, redis) -> None:
 
 def test_redis_down_calls_the_backend_without_waiting(backend, gateway, redis, caplog) -> None:
     served, host = backend
-    served.routes["data"] = Route({"Cache-Control": "max-age=60"})
+    served.route("data", {"Cache-Control": "max-age=60"})
     url = gateway(config(host, redis.url)) + "/data"
     assert [n(url), n(url)] == [1, 1]
     redis.stop()
@@ -72,7 +71,7 @@ def test_redis_down_calls_the_backend_without_waiting(backend, gateway, redis, c
 
 def test_a_silent_redis_costs_at_most_its_timeout(backend, gateway) -> None:
     served, host = backend
-    served.routes["data"] = Route({"Cache-Control": "max-age=60"})
+    served.route("data", {"Cache-Control": "max-age=60"})
     with socket.socket() as silent:  # accepts connections, never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen(16)

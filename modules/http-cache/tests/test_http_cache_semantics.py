@@ -6,7 +6,6 @@ import time
 from typing import Any
 
 import pytest
-from conftest import Route
 from propylon.sdk.testing import send
 
 
@@ -26,7 +25,7 @@ def calls(url: str, count: int, headers: dict[str, str] | None = None) -> list[i
 
 def test_a_fresh_response_is_served_from_cache(backend, gateway) -> None:
     served, host = backend
-    served.routes["fresh"] = Route({"Cache-Control": "max-age=60"})
+    served.route("fresh", {"Cache-Control": "max-age=60"})
     url = gateway({"endpoints": [endpoint(host, "fresh")]}) + "/fresh"
     assert calls(url, 4) == [1, 1, 1, 1]
     assert served.hits == 1
@@ -34,7 +33,7 @@ def test_a_fresh_response_is_served_from_cache(backend, gateway) -> None:
 
 def test_it_expires_on_time(backend, gateway) -> None:
     served, host = backend
-    served.routes["short"] = Route({"Cache-Control": "max-age=2"})
+    served.route("short", {"Cache-Control": "max-age=2"})
     url = gateway({"endpoints": [endpoint(host, "short")]}) + "/short"
     assert calls(url, 2) == [1, 1]
     time.sleep(2.1)
@@ -46,7 +45,7 @@ def test_it_expires_on_time(backend, gateway) -> None:
 )
 def test_what_may_not_be_kept_is_not(backend, gateway, directives) -> None:
     served, host = backend
-    served.routes["own"] = Route({"Cache-Control": directives})
+    served.route("own", {"Cache-Control": directives})
     url = gateway({"endpoints": [endpoint(host, "own")]}) + "/own"
     assert calls(url, 3) == [1, 2, 3]
 
@@ -61,7 +60,7 @@ def test_without_freshness_nor_validator_nothing_is_kept(backend, gateway, store
 
 def test_vary_keeps_requests_apart(backend, gateway) -> None:
     served, host = backend
-    served.routes["tenant"] = Route({"Cache-Control": "max-age=60", "Vary": "X-Tenant"})
+    served.route("tenant", {"Cache-Control": "max-age=60", "Vary": "X-Tenant"})
     url = gateway({"endpoints": [endpoint(host, "tenant", input_headers=["X-Tenant"])]})
     url += "/tenant"
 
@@ -79,7 +78,7 @@ def test_vary_keeps_requests_apart(backend, gateway) -> None:
 
 def test_a_stale_response_is_revalidated(backend, gateway) -> None:
     served, host = backend
-    served.routes["tagged"] = Route({"Cache-Control": "no-cache", "ETag": '"v1"'})
+    served.route("tagged", {"Cache-Control": "no-cache", "ETag": '"v1"'})
     url = gateway({"endpoints": [endpoint(host, "tagged")]}) + "/tagged"
     assert calls(url, 3) == [1, 1, 1]  # the 304s confirmed the first answer
     assert served.hits == 3
@@ -89,7 +88,7 @@ def test_a_stale_response_is_revalidated(backend, gateway) -> None:
 
 def test_stale_if_error_serves_the_stored_copy(backend, gateway) -> None:
     served, host = backend
-    served.routes["flaky"] = Route({"Cache-Control": "max-age=0, stale-if-error=60"})
+    served.route("flaky", {"Cache-Control": "max-age=0, stale-if-error=60"})
     url = gateway({"endpoints": [endpoint(host, "flaky")]}) + "/flaky"
     assert calls(url, 1) == [1]
     served.routes["flaky"].status = 503
@@ -104,7 +103,7 @@ def test_authenticated_requests_are_kept_only_when_public(
     backend, gateway, directives, kept
 ) -> None:
     served, host = backend
-    served.routes["mine"] = Route({"Cache-Control": directives})
+    served.route("mine", {"Cache-Control": directives})
     url = gateway({"endpoints": [endpoint(host, "mine", input_headers=["Authorization"])]})
     answers = calls(url + "/mine", 2, {"Authorization": "Bearer t"})
     assert answers == ([1, 1] if kept else [1, 2])
@@ -112,7 +111,7 @@ def test_authenticated_requests_are_kept_only_when_public(
 
 def test_only_get_and_head_are_cached(backend, gateway) -> None:
     served, host = backend
-    served.routes["write"] = Route({"Cache-Control": "max-age=60"})
+    served.route("write", {"Cache-Control": "max-age=60"})
     config = endpoint(host, "write", method="POST")
     config["backend"][0]["method"] = "POST"
     url = gateway({"endpoints": [config]}) + "/write"
@@ -121,7 +120,7 @@ def test_only_get_and_head_are_cached(backend, gateway) -> None:
 
 def test_shared_between_backends_or_not(backend, gateway) -> None:
     served, host = backend
-    served.routes["common"] = Route({"Cache-Control": "max-age=60"})
+    served.route("common", {"Cache-Control": "max-age=60"})
 
     def two(shared: bool) -> str:
         a = endpoint(host, "common", {"shared": shared})
