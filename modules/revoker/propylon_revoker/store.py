@@ -10,7 +10,7 @@ filter and pruned from the set.
 Redis is never on a request's path: tokens are checked against the local filter only. While
 Redis is unreachable, checks go on against what is known, the worker reconnects in the
 background, and a revocation still takes effect on the gateway that received it but the
-interface says it was not shared (503).
+interface says sharing is not confirmed (503).
 """
 
 from __future__ import annotations

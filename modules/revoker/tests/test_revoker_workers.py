@@ -3,6 +3,7 @@ sharing the same Redis, a gateway started later, and a Redis outage."""
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Callable
 
@@ -43,7 +44,7 @@ def test_a_revocation_reaches_both_workers_and_every_gateway_sharing_redis(
     assert len(by_worker) == 2 and all(s == {401} for s in by_worker.values()), by_worker
     by_worker = first.statuses_by_worker("/private", bearer(kept))
     assert all(s == {200} for s in by_worker.values()), by_worker
-    assert wait_for_status(second, revoked, 401) < 2.0
+    assert wait_for_status(second, revoked, 401) < 5.0
     assert second.get("/private", bearer(kept))[0] == 200
 
     # A gateway started afterwards loads what was revoked before it.
@@ -79,28 +80,34 @@ def test_redis_outage_neither_hangs_nor_forgets(
     assert revoke(options["port"], "jti", "o-0").status == 200
     wait_for_status(second, before, 401)
 
-    redis.stop()
-    begun = time.monotonic()
-    # Checks go on against what every gateway knows, without waiting for Redis.
-    assert first.get("/private", bearer(tokens.sign(jti="fine")))[0] == 200
-    assert first.get("/private", bearer(before))[0] == 401
-    assert second.get("/private", bearer(before))[0] == 401
-    # A revocation still applies where it was sent; the interface says it was not shared.
-    reply = revoke(options["port"], "jti", "o-1")
-    assert reply.status == 503 and reply.json()["shared"] is False, reply.text
-    assert time.monotonic() - begun < 3.0
-    by_worker = first.statuses_by_worker("/private", bearer(during))
-    assert all(s == {401} for s in by_worker.values()), by_worker
-    assert second.get("/private", bearer(during))[0] == 200
-    # A gateway starting meanwhile does not hang: it serves with what it knows.
-    third = gateways(gateway_config(backend_url, tokens, revoker(redis_url=redis.url, port=0)))
-    assert third.get("/private", bearer(before))[0] == 200
+    # Redis hung (it accepts connections, answers nothing): every wait is bounded.
+    assert redis.proc is not None
+    redis.proc.send_signal(signal.SIGSTOP)
+    try:
+        begun = time.monotonic()
+        assert first.get("/private", bearer(tokens.sign(jti="fine")))[0] == 200
+        assert first.get("/private", bearer(before))[0] == 401
+        assert second.get("/private", bearer(before))[0] == 401
+        # A revocation applies where it was sent; the interface says it is not shared.
+        reply = revoke(options["port"], "jti", "o-1")
+        assert reply.status == 503 and reply.json()["shared"] is False, reply.text
+        assert time.monotonic() - begun < 5.0
+        by_worker = first.statuses_by_worker("/private", bearer(during))
+        assert all(s == {401} for s in by_worker.values()), by_worker
+        # A gateway starting meanwhile serves with what it knows.
+        third = gateways(gateway_config(backend_url, tokens, revoker(redis_url=redis.url, port=0)))
+        assert third.get("/private", bearer(before))[0] == 200
+    finally:
+        redis.proc.send_signal(signal.SIGCONT)
 
-    redis.start()  # empty: this test's Redis keeps nothing on disk
+    # Redis gone, then back empty (this test's Redis keeps nothing on disk).
+    redis.stop()
+    assert first.get("/private", bearer(before))[0] == 401
+    redis.start()
     deadline = time.monotonic() + 10
     while (reply := revoke(options["port"], "jti", "o-2")).status != 200:
         assert time.monotonic() < deadline, reply.text
         time.sleep(0.2)
-    wait_for_status(second, after, 401)
-    wait_for_status(third, after, 401)
+    for gateway in (second, third):
+        wait_for_status(gateway, after, 401)
     assert first.get("/private", bearer(after))[0] == 401
