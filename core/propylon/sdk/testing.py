@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from multidict import CIMultiDict
 
 from propylon.config import ConfigErrors, Problems, ServiceConfig, load_service, read_service
 from propylon.gateway import build_application, edition_modules
@@ -119,6 +120,8 @@ class Servers:
         self._servers.clear()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(5)
+        if not self._thread.is_alive():
+            self.loop.close()
 
     def __enter__(self) -> Servers:
         return self
@@ -162,21 +165,28 @@ def send(
 
 @dataclass
 class Recorded:
-    """One request as a backend received it (``raw_path`` undecoded, query string included)."""
+    """One request as a backend received it: ``raw_path`` undecoded with its query string,
+    ``headers`` case-insensitive with every value of a repeated header (``getall``)."""
 
     method: str
     path: str
     raw_path: str
-    headers: dict[str, str]
+    headers: CIMultiDict[str]
     body: bytes
+
+
+Responder = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 @dataclass
 class RecordingBackend:
-    """A real backend that records every request and answers ``answer`` as JSON (``status``)."""
+    """A real backend that records every request and answers ``answer`` as JSON (``status``),
+    or what ``respond(request)`` returns; bodies up to ``max_body`` bytes are accepted."""
 
     answer: Any = field(default_factory=lambda: {"ok": True})
     status: int = 200
+    respond: Responder | None = None
+    max_body: int = 64 << 20
     requests: list[Recorded] = field(default_factory=list)
 
     @property
@@ -184,16 +194,17 @@ class RecordingBackend:
         return len(self.requests)
 
     def app(self) -> web.Application:
-        async def record(request: web.Request) -> web.Response:
+        async def record(request: web.Request) -> web.StreamResponse:
             body = await request.read()
+            headers = CIMultiDict(request.headers)
             self.requests.append(
-                Recorded(
-                    request.method, request.path, request.raw_path, dict(request.headers), body
-                )
+                Recorded(request.method, request.path, request.raw_path, headers, body)
             )
+            if self.respond is not None:
+                return await self.respond(request)
             return web.json_response(self.answer, status=self.status)
 
-        app = web.Application()
+        app = web.Application(client_max_size=self.max_body)
         app.router.add_route("*", "/{tail:.*}", record)
         return app
 
