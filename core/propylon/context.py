@@ -9,9 +9,7 @@ from typing import Any
 
 from propylon.config.model import ServiceConfig
 from propylon.identity import Identity
-from propylon.plugin.registry import PluginRegistry
 from propylon.transport.client import ClientPool
-
 
 # Consulted by an authentication module once a token is verified: True refuses it (401).
 TokenRejecter = Callable[[Mapping[str, Any]], bool]
@@ -23,7 +21,6 @@ class Context:
     identity: Identity
     log: logging.Logger
     debug: bool = False
-    plugins: PluginRegistry = field(default_factory=PluginRegistry)
     # Token checks modules add for each other (a revocation list for the JWT validator).
     token_rejecters: list[TokenRejecter] = field(default_factory=list)
     # The backends' HTTP client, with the service's backend/http response sizes.

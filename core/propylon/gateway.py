@@ -8,11 +8,12 @@ from dataclasses import replace
 
 from aiohttp import web
 
+from propylon.config.core_options import ROUTER
 from propylon.config.model import ServiceConfig
 from propylon.context import Context
 from propylon.identity import current as current_identity
 from propylon.modules.contract import Module, stacked
-from propylon.plugin.module import PLUGINS
+from propylon.plugin.module import PLUGINS, plugin_module
 from propylon.plugin.registry import PluginRegistry
 from propylon.proxy.factory import new_backend_factory, new_proxy_factory
 from propylon.router.factory import new_handler_factory
@@ -28,12 +29,11 @@ def build_application(
 ) -> web.Application:
     """The aiohttp application serving ``service``; ``plugins`` were loaded beforehand."""
     identity = current_identity()
-    if (service.extra_config.get("router") or {}).get("hide_version_header"):
+    router = ROUTER.of(service)
+    if router is not None and router.hide_version_header:
         identity = replace(identity, hide_version=True)
     ctx = Context(service, identity, logging.getLogger("propylon"), debug=debug)
-    if plugins is not None:
-        ctx.plugins = plugins
-    modules = edition_modules(modules)
+    modules = edition_modules(modules, plugins)
 
     client_factory = ctx.pool.executor_factory()
     for module in stacked(modules, "client"):
@@ -53,6 +53,10 @@ def build_application(
     return app
 
 
-def edition_modules(modules: Sequence[Module]) -> list[Module]:
-    """The modules of a gateway: the built-in plugin runner, then the edition's."""
-    return [PLUGINS, *(m for m in modules if m is not PLUGINS)]
+def edition_modules(
+    modules: Sequence[Module], plugins: PluginRegistry | None = None
+) -> list[Module]:
+    """The modules of a gateway: the built-in plugin runner (of ``plugins``, loaded
+    beforehand), then the edition's."""
+    runner = PLUGINS if plugins is None else plugin_module(plugins)
+    return [runner, *(m for m in modules if m is not PLUGINS)]

@@ -173,7 +173,9 @@ _BACKEND = backend("http://127.0.0.1:9", "/x")
         ),
         (
             service(
-                endpoint("/a", _BACKEND, extra_config={"plugin/req-resp-modifier": {"name": {"x": 1}}})
+                endpoint(
+                    "/a", _BACKEND, extra_config={"plugin/req-resp-modifier": {"name": {"x": 1}}}
+                )
             ),
             "plugin/req-resp-modifier.name",
         ),

@@ -25,7 +25,7 @@ def test_cancelled_parallel_merge_cancels_its_backend_calls() -> None:
         return Response({})
 
     backends = [BackendConfig("/a", ["http://h"]), BackendConfig("/b", ["http://h"])]
-    merge = new_parallel_merge(EndpointConfig("/x", backends, timeout=30.0), [hanging, hanging])
+    merge = new_parallel_merge(EndpointConfig("/x", backends, timeout=30.0))(hanging, hanging)
 
     async def scenario() -> list[bool]:
         task = asyncio.ensure_future(merge(Request("GET", "/x", {}, {}, {})))

@@ -289,7 +289,11 @@ HOSTILE: list[tuple[str, bytes | str, str]] = [
     ("include.json.tmpl", '{"x": {{ include("missing.txt") }}}', 'partial "missing.txt"'),
     ("extends.json.tmpl", '{% extends "missing.tmpl" %}', 'template not found: "missing.tmpl"'),
     ("recursion.json.tmpl", "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "nested too deep"),
-    ("long_key.json", '{"version": 3, "' + "k" * 100_000 + '": 1, "endpoints": 1}', "endpoints[0]: expected an object"),
+    (
+        "long_key.json",
+        '{"version": 3, "' + "k" * 100_000 + '": 1, "endpoints": 1}',
+        "endpoints[0]: expected an object",
+    ),
     (
         "long_string.json",
         '{"version": 3, "endpoints": [{"endpoint": "' + "x" * 100_000 + '"}]}',

@@ -116,9 +116,9 @@ def test_every_error_is_collected_with_its_field() -> None:
     assert options is None
     assert [str(p) for p in problems.errors] == [
         "gw.json: extra_config.qos.capacity: must be between 0 and 1000000, got 2000000",
-        "gw.json: extra_config.qos.every: invalid duration \"soon\": use a number and a unit "
+        'gw.json: extra_config.qos.every: invalid duration "soon": use a number and a unit '
         "(ns, us, ms, s, m, h)",
-        "gw.json: extra_config.qos.strategy: must be one of \"ip\", \"header\", \"param\", got \"cookie\"",
+        'gw.json: extra_config.qos.strategy: must be one of "ip", "header", "param", got "cookie"',
         'gw.json: extra_config.qos.enabled: expected true or false, got a string "maybe"',
         "gw.json: extra_config.qos.inner.name: is required",
         "gw.json: extra_config.qos.inner.weight: must be between 0 and 10, got 11",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from propylon.config.core_options import BACKEND_HTTP, ROUTER
 from propylon.config.model import EndpointConfig, ServiceConfig
 
 SEVERITIES = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
@@ -62,17 +63,18 @@ def _all_query(service: ServiceConfig) -> Iterator[tuple[str, str]]:
 
 
 def _error_messages(service: ServiceConfig) -> Iterator[tuple[str, str]]:
-    if (service.extra_config.get("router") or {}).get("return_error_msg"):
-        yield "extra_config.router.return_error_msg", "error texts reveal backend URLs to clients"
+    options = ROUTER.of(service)
+    if options is not None and options.return_error_msg:
+        yield f"{ROUTER.name}.return_error_msg", "error texts reveal backend URLs to clients"
 
 
 def _error_details(service: ServiceConfig) -> Iterator[tuple[str, str]]:
     for where, endpoint in _endpoints(service):
         for j, backend in enumerate(endpoint.backend):
-            options = backend.extra_config.get("backend/http") or {}
-            if options.get("return_error_details"):
+            options = BACKEND_HTTP.of(backend)
+            if options is not None and options.return_error_details:
                 yield (
-                    f"{where}.backend[{j}]",
+                    f"{where}.backend[{j}].{BACKEND_HTTP.name}",
                     "return_error_details passes backend error bodies to clients",
                 )
 
@@ -87,9 +89,11 @@ def _no_op(service: ServiceConfig) -> Iterator[tuple[str, str]]:
 
 
 def _missing(namespace: str, message: str) -> Callable[[ServiceConfig], Iterator[tuple[str, str]]]:
+    """A service-level namespace that is absent, or that no module of the edition handles."""
+
     def check(service: ServiceConfig) -> Iterator[tuple[str, str]]:
-        if namespace not in service.extra_config:
-            yield "extra_config", message
+        if namespace not in service.options:
+            yield "the service", message
 
     return check
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from propylon.config.limits import MAX_PAYLOAD
+from propylon.config.limits import MAX_PAYLOAD, MAX_TIMEOUT
 from propylon.config.namespace import Namespace, Scope
-from propylon.config.schema import OptionError, Range, Rest, Unsupported
+from propylon.config.schema import Duration, OptionError, Range, Rest, Unsupported
 
 _LATER = "not implemented by this gateway yet"
 
@@ -76,6 +76,8 @@ class ProxyOptions:
     static: StaticOptions | None = None
     flatmap_filter: list[FlatmapOperation] = field(default_factory=list)
     shadow: bool = False
+    # How long a shadow backend may run (0: the backend's timeout), as Lura reads it.
+    shadow_timeout: Annotated[Duration, Range(0, MAX_TIMEOUT)] = 0.0
     combiner: Annotated[str, Unsupported("custom combiners need a custom build")] = ""
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 
-from propylon.encoding.registry import DecodeError, Decoder
+from propylon.encoding.types import DecodeError, Decoder
 
 
 def _loads(body: bytes) -> Any:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from propylon.encoding.json import factory as json_factory
+from propylon.encoding.json import safe_factory as safejson_factory
+from propylon.encoding.rss import factory as rss_factory
+from propylon.encoding.string import factory as string_factory
+from propylon.encoding.types import DecodeError, Decoder, DecoderFactory
+from propylon.encoding.xml import factory as xml_factory
 
-# A decoder turns a backend body into the response data; a factory picks one per
-# backend, knowing whether the backend returns a collection.
-Decoder = Callable[[bytes], dict[str, Any]]
-DecoderFactory = Callable[[bool], Decoder]
+__all__ = ["DecodeError", "Decoder", "DecoderFactory", "get_decoder", "names", "register"]
 
-_FACTORIES: dict[str, DecoderFactory] = {}
-
-
-class DecodeError(ValueError):
-    """A backend body that its declared encoding cannot read."""
+_FACTORIES: dict[str, DecoderFactory] = {
+    "json": json_factory,
+    "safejson": safejson_factory,
+    "string": string_factory,
+    "xml": xml_factory,
+    "rss": rss_factory,
+}
 
 
 def register(name: str, factory: DecoderFactory) -> None:
@@ -27,17 +30,3 @@ def get_decoder(name: str, is_collection: bool) -> Decoder:
 
 def names() -> set[str]:
     return set(_FACTORIES) | {"no-op"}
-
-
-def _register_builtins() -> None:
-    from propylon.encoding import json as json_dec
-    from propylon.encoding import rss, string, xml
-
-    register("json", json_dec.factory)
-    register("safejson", json_dec.safe_factory)
-    register("string", string.factory)
-    register("xml", xml.factory)
-    register("rss", rss.factory)
-
-
-_register_builtins()

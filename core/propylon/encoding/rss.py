@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from propylon.encoding.registry import Decoder
+from propylon.encoding.types import Decoder
 from propylon.encoding.xml import decode as decode_xml
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from propylon.encoding.registry import Decoder
+from propylon.encoding.types import Decoder
 
 
 def decode(body: bytes) -> dict[str, Any]:

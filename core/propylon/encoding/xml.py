@@ -7,7 +7,7 @@ from xml.parsers.expat import ExpatError
 
 import xmltodict
 
-from propylon.encoding.registry import DecodeError, Decoder
+from propylon.encoding.types import DecodeError, Decoder
 
 ATTR_PREFIX = "-"
 TEXT_KEY = "#text"

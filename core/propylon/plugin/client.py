@@ -6,15 +6,14 @@ import logging
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from propylon.config.core_options import PLUGIN_CLIENT
 from propylon.config.model import BackendConfig
 from propylon.plugin.api import Executor, HTTPRequest, HTTPResponse
-from propylon.plugin.config import plugin_config, plugin_names
 from propylon.plugin.registry import PluginRegistry
-from propylon.proxy.factory import ClientFactory
-from propylon.proxy.types import Headers
-from propylon.transport.client import BackendResponse, HTTPExecutor
+from propylon.transport.client import BackendResponse, ClientFactory, HTTPExecutor
+from propylon.types import Headers
 
-NAMESPACE = "plugin/http-client"
+NAMESPACE = PLUGIN_CLIENT.name
 
 
 def decorate_client_factory(
@@ -22,10 +21,10 @@ def decorate_client_factory(
 ) -> ClientFactory:
     def client_factory(backend: BackendConfig) -> HTTPExecutor:
         default = next_factory(backend)
-        options = backend.extra_config.get(NAMESPACE)
+        options = PLUGIN_CLIENT.of(backend)
         if options is None:
             return default
-        name = plugin_names(options, f"{backend.name} extra_config.{NAMESPACE}")[0]
+        name = options.name[0]
         factory = registry.client.get(name)
         if factory is None:
             log.error(
@@ -36,7 +35,7 @@ def decorate_client_factory(
             )
             return default
         try:
-            executor = factory(plugin_config(options, name), _as_plugin_executor(default))
+            executor = factory(options.config_of(name), _as_plugin_executor(default))
         except Exception as exc:
             log.error(
                 "%s: %s: %r failed to start (%s: %s): using HTTP",

@@ -7,22 +7,24 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from propylon.config.core_options import PLUGIN_MODIFIER, PluginOptions
 from propylon.plugin.api import ResponseWrapper
-from propylon.plugin.config import plugin_config, plugin_names
 from propylon.plugin.registry import PluginRegistry
-from propylon.proxy.types import Proxy, Request, Response
+from propylon.proxy.types import Middleware, Proxy, Request, Response
 
-NAMESPACE = "plugin/req-resp-modifier"
+NAMESPACE = PLUGIN_MODIFIER.name
 Modifier = Callable[[Any], Any]
 
 
 def new_modifier_middleware(
-    options: Any, where: str, registry: PluginRegistry, log: logging.Logger, next_proxy: Proxy
-) -> Proxy:
+    options: PluginOptions, where: str, registry: PluginRegistry, log: logging.Logger
+) -> Middleware:
+    """The modifiers ``options`` names, in order; one that is missing or fails to start is
+    logged and left out."""
     requests: list[Modifier] = []
     responses: list[Modifier] = []
-    for name in plugin_names(options, f"{where}.{NAMESPACE}"):
-        config = plugin_config(options, name)
+    for name in options.name:
+        config = options.config_of(name)
         found = False
         for table, chain in (
             (registry.request_modifier, requests),
@@ -43,19 +45,23 @@ def new_modifier_middleware(
                     )
         if not found:
             log.error("%s: %s: no modifier named %r is registered: skipped", where, NAMESPACE, name)
-    if not requests and not responses:
-        return next_proxy
 
-    async def modified(request: Request) -> Response:
-        for modify in requests:
-            request = await _apply(modify, request)
-        response = await next_proxy(request)
-        for modify in responses:
-            wrapper = await _apply(modify, ResponseWrapper(response))
-            response = wrapper.response
-        return response
+    def middleware(next_proxy: Proxy) -> Proxy:
+        if not requests and not responses:
+            return next_proxy
 
-    return modified
+        async def modified(request: Request) -> Response:
+            for modify in requests:
+                request = await _apply(modify, request)
+            response = await next_proxy(request)
+            for modify in responses:
+                wrapper = await _apply(modify, ResponseWrapper(response))
+                response = wrapper.response
+            return response
+
+        return modified
+
+    return middleware
 
 
 async def _apply(modify: Modifier, value: Any) -> Any:

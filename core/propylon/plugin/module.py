@@ -16,8 +16,8 @@ from propylon.modules.contract import Module
 from propylon.plugin import client, modifier, server
 from propylon.plugin.loader import PluginReport, load_folder
 from propylon.plugin.registry import PluginRegistry
-from propylon.proxy.factory import ClientFactory
 from propylon.proxy.types import Proxy
+from propylon.transport.client import ClientFactory
 
 
 def load_service_plugins(
@@ -37,39 +37,45 @@ def load_service_plugins(
 Config = TypeVar("Config", BackendConfig, EndpointConfig)
 
 
-def _client(next_factory: ClientFactory, ctx: Context) -> ClientFactory:
-    if not ctx.plugins.client:
-        return next_factory
-    return client.decorate_client_factory(next_factory, ctx.plugins, ctx.log)
+def plugin_module(registry: PluginRegistry) -> Module:
+    """The layers that run what ``registry`` holds, as a module of the gateway."""
+
+    def client_layer(next_factory: ClientFactory, ctx: Context) -> ClientFactory:
+        if not registry.client:
+            return next_factory
+        return client.decorate_client_factory(next_factory, registry, ctx.log)
+
+    def modifier_layer(
+        next_factory: Callable[[Config], Proxy], ctx: Context
+    ) -> Callable[[Config], Proxy]:
+        """Decorates the backend or the proxy factory: both build a Proxy from one config."""
+        if not (registry.request_modifier or registry.response_modifier):
+            return next_factory
+
+        def factory(config: Config) -> Proxy:
+            proxy = next_factory(config)
+            options = PLUGIN_MODIFIER.of(config)
+            if options is None:
+                return proxy
+            return modifier.new_modifier_middleware(options, config.name, registry, ctx.log)(proxy)
+
+        return factory
+
+    def server_layer(app: web.Application, ctx: Context) -> None:
+        options = PLUGIN_SERVER.of(ctx.service)
+        if options is not None and registry.server:
+            server.install_server_plugins(app, options, registry, ctx.log)
+
+    return Module(
+        name="plugins",
+        namespaces=(PLUGIN_SERVER, PLUGIN_CLIENT, PLUGIN_MODIFIER),
+        description="Runs the plugins loaded from the service's plugin folder.",
+        client=client_layer,
+        backend=modifier_layer,
+        proxy=modifier_layer,
+        server=server_layer,
+    )
 
 
-def _modifiers(next_factory: Callable[[Config], Proxy], ctx: Context) -> Callable[[Config], Proxy]:
-    """Decorates the backend or the proxy factory: both build a Proxy from one config."""
-    if not (ctx.plugins.request_modifier or ctx.plugins.response_modifier):
-        return next_factory
-
-    def factory(config: Config) -> Proxy:
-        proxy = next_factory(config)
-        options = config.extra_config.get(modifier.NAMESPACE)
-        if options is None:
-            return proxy
-        return modifier.new_modifier_middleware(options, config.name, ctx.plugins, ctx.log, proxy)
-
-    return factory
-
-
-def _server(app: web.Application, ctx: Context) -> None:
-    options = ctx.service.extra_config.get(server.NAMESPACE)
-    if options is not None and ctx.plugins.server:
-        server.install_server_plugins(app, options, ctx.plugins, ctx.log)
-
-
-PLUGINS = Module(
-    name="plugins",
-    namespaces=(PLUGIN_SERVER, PLUGIN_CLIENT, PLUGIN_MODIFIER),
-    description="Runs the plugins loaded from the service's plugin folder.",
-    client=_client,
-    backend=_modifiers,
-    proxy=_modifiers,
-    server=_server,
-)
+# The plugin namespaces of every edition; a gateway runs ``plugin_module(its registry)``.
+PLUGINS = plugin_module(PluginRegistry())

@@ -1,35 +1,44 @@
-"""``plugin/http-server``: plugin handlers wrapped around the router, first named outermost."""
+"""``plugin/http-server``: plugin handlers wrapped around the router, first named outermost.
+
+As in KrakenD, where they wrap the whole router: a plugin sees the client's request before
+the gateway's other router middlewares (CORS, security headers...) and may answer it, or pass
+it on, changed or not. A request passed on with another method or path is routed again, and
+goes through those middlewares to the handler of its new route.
+"""
 
 from __future__ import annotations
 
-import contextvars
 import logging
+from functools import partial
 
 from aiohttp import web
 
+from propylon.config.core_options import PLUGIN_SERVER, PluginOptions
 from propylon.plugin.api import PluginError
-from propylon.plugin.config import plugin_config, plugin_names
 from propylon.plugin.registry import PluginRegistry
 from propylon.proxy.errors import status_of
 from propylon.router.handler import Handler
+from propylon.router.keys import ROUTE_MATCH, request_key
 
-NAMESPACE = "plugin/http-server"
-# The path the router matched before the plugins ran; a plugin that changes it is re-routed.
-_ROUTED_PATH: contextvars.ContextVar[str] = contextvars.ContextVar("propylon_routed_path")
+NAMESPACE = PLUGIN_SERVER.name
+# Where the router sent a request before the plugins ran, and the rest of its way there.
+_ROUTED = request_key("plugin_routed", tuple)
+_INNER = request_key("plugin_inner_handler", object)
 
 
 def install_server_plugins(
-    app: web.Application, options: dict, registry: PluginRegistry, log: logging.Logger
+    app: web.Application, options: PluginOptions, registry: PluginRegistry, log: logging.Logger
 ) -> None:
-    chain: Handler = _new_dispatcher(app)
+    inner_middlewares = list(app.middlewares)  # those after the plugins, when installed
+    chain: Handler = _new_dispatcher(app, inner_middlewares)
     applied = []
-    for name in reversed(plugin_names(options, f"extra_config.{NAMESPACE}")):
+    for name in reversed(options.name):
         factory = registry.server.get(name)
         if factory is None:
             log.error("%s: no server handler named %r is registered: skipped", NAMESPACE, name)
             continue
         try:
-            chain = factory(plugin_config(options, name), chain)
+            chain = factory(options.config_of(name), chain)
         except Exception as exc:
             log.error(
                 "%s: %r failed to start (%s: %s): skipped", NAMESPACE, name, type(exc).__name__, exc
@@ -42,8 +51,8 @@ def install_server_plugins(
 
     @web.middleware
     async def server_plugins(request: web.Request, handler: Handler) -> web.StreamResponse:
-        # The routed handler is reached through the chain's innermost dispatcher instead.
-        _ROUTED_PATH.set(request.path)
+        request[_ROUTED] = (request.method, request.path)
+        request[_INNER] = handler  # the other middlewares, then the routed handler
         try:
             return await outermost(request)
         except web.HTTPException:
@@ -65,16 +74,21 @@ def install_server_plugins(
     app.middlewares.insert(0, server_plugins)
 
 
-def _new_dispatcher(app: web.Application) -> Handler:
-    """The gateway itself as a plugin's ``next``: routes the request again if its path changed."""
+def _new_dispatcher(app: web.Application, inner_middlewares: list) -> Handler:
+    """The gateway itself as a plugin's ``next``: a request still going where the router sent
+    it continues there; one the plugins rewrote is routed again (its route's params kept under
+    ``ROUTE_MATCH``) and sent through the same middlewares to its new route's handler."""
 
     async def dispatch(request: web.Request) -> web.StreamResponse:
-        match_info = request.match_info
-        if _ROUTED_PATH.get("") != request.path:
-            match_info = await app.router.resolve(request)
-            match_info.add_app(app)
-            match_info.freeze()
-            request._match_info = match_info  # as aiohttp's Application does when routing
-        return await match_info.handler(request)
+        if request.get(_ROUTED) == (request.method, request.path):
+            return await request[_INNER](request)
+        match_info = await app.router.resolve(request)
+        if match_info.http_exception is not None:
+            raise match_info.http_exception
+        request[ROUTE_MATCH] = match_info
+        handler: Handler = match_info.handler
+        for middleware in reversed(inner_middlewares):
+            handler = partial(middleware, handler=handler)
+        return await handler(request)
 
     return dispatch

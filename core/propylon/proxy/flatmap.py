@@ -2,53 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from propylon.config.errors import ConfigError
+from propylon.config.core_options import FlatmapOperation
 from propylon.proxy import paths
+from propylon.proxy.types import Middleware, Proxy, Request, Response
 
 Operation = Callable[[dict[str, Any]], None]
-OPERATIONS = ("move", "append", "del")
+Flatmap = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-def compile_flatmap(spec: object) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
-    if not spec:
+def compile_flatmap(operations: Sequence[FlatmapOperation]) -> Flatmap | None:
+    """The operations as one function over decoded data; None when there are none."""
+    if not operations:
         return None
-    if not isinstance(spec, list):
-        raise ConfigError(
-            "expected a list of operations", where="extra_config.proxy.flatmap_filter"
-        )
-    operations = [_compile(op, i) for i, op in enumerate(spec)]
+    compiled = [_compile(op) for op in operations]
 
     def apply(data: dict[str, Any]) -> dict[str, Any]:
-        for operation in operations:
+        for operation in compiled:
             operation(data)
         return data
 
     return apply
 
 
-def _compile(op: object, index: int) -> Operation:
-    where = f"extra_config.proxy.flatmap_filter[{index}]"
-    if not isinstance(op, dict) or op.get("type") not in OPERATIONS:
-        raise ConfigError(f"expected {{'type': one of {OPERATIONS}, 'args': [...]}}", where=where)
-    args = op.get("args")
-    kind = op["type"]
-    wanted = 1 if kind == "del" else 2
-    if (
-        not isinstance(args, list)
-        or len(args) < wanted
-        or not all(isinstance(a, str) and a for a in args)
-    ):
-        raise ConfigError(
-            f"{kind!r} takes {wanted} non-empty path argument(s)", where=f"{where}.args"
-        )
-    if kind == "del":
-        targets = [paths.split(a) for a in args]
+def new_flatmap(operations: Sequence[FlatmapOperation]) -> Middleware:
+    """The endpoint's ``flatmap_filter`` over the merged data of its backends."""
+    flatmap = compile_flatmap(operations)
+
+    def middleware(next_proxy: Proxy) -> Proxy:
+        if flatmap is None:
+            return next_proxy
+
+        async def endpoint_flatmap(request: Request) -> Response:
+            response = await next_proxy(request)
+            if response.error is None:
+                response.data = flatmap(response.data)
+            return response
+
+        return endpoint_flatmap
+
+    return middleware
+
+
+def _compile(op: FlatmapOperation) -> Operation:
+    if op.type == "del":
+        targets = [paths.split(a) for a in op.args]
         return lambda data: _delete(data, targets)
-    source, dest = paths.split(args[0]), paths.split(args[1])
-    if kind == "move":
+    source, dest = paths.split(op.args[0]), paths.split(op.args[1])
+    if op.type == "move":
         return lambda data: _move(data, source, dest)
     return lambda data: _append(data, source, dest)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from propylon.config.core_options import PROXY
 from propylon.config.model import BackendConfig
 from propylon.proxy import paths
 from propylon.proxy.flatmap import compile_flatmap
@@ -19,7 +20,8 @@ Formatter = Callable[[dict[str, Any]], dict[str, Any]]
 def new_formatter(backend: BackendConfig) -> Formatter | None:
     """None when the backend's data passes unchanged (the common, fast case)."""
     target = paths.split(backend.target)
-    flatmap = compile_flatmap(backend.extra_config.get("proxy", {}).get("flatmap_filter"))
+    options = PROXY.of(backend)
+    flatmap = compile_flatmap(options.flatmap_filter) if options is not None else None
     steps: list[Formatter] = []
     if target:
         steps.append(lambda data: _extract(data, target))

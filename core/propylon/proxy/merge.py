@@ -11,10 +11,12 @@ import re
 from typing import Any
 
 import orjson
+
+from propylon.config.core_options import PROXY
 from propylon.config.model import EndpointConfig
 from propylon.config.params import placeholders
 from propylon.proxy.errors import MergedError, TimeoutExceeded
-from propylon.proxy.types import Proxy, Request, Response
+from propylon.proxy.types import MergeMiddleware, Proxy, Request, Response
 
 
 class _Accumulator:
@@ -51,27 +53,39 @@ class _Accumulator:
 MERGE_TIMEOUT_SHARE = 0.85
 
 
-def new_parallel_merge(endpoint: EndpointConfig, proxies: list[Proxy]) -> Proxy:
+def new_merge(endpoint: EndpointConfig) -> MergeMiddleware:
+    """The endpoint's merge: sequential when its ``proxy`` options say so, else parallel."""
+    options = PROXY.of(endpoint)
+    if options is not None and options.sequential:
+        return new_sequential_merge(endpoint)
+    return new_parallel_merge(endpoint)
+
+
+def new_parallel_merge(endpoint: EndpointConfig) -> MergeMiddleware:
+    """Every backend called at once, each with its own copy of the request."""
     timeout = endpoint.timeout * MERGE_TIMEOUT_SHARE
 
-    async def parallel_merge(request: Request) -> Response:
-        tasks = [asyncio.ensure_future(p(request.clone())) for p in proxies]
-        try:
-            _done, pending = await asyncio.wait(tasks, timeout=timeout)
-        finally:  # also when this request is cancelled: no backend call outlives it
+    def middleware(*proxies: Proxy) -> Proxy:
+        async def parallel_merge(request: Request) -> Response:
+            tasks = [asyncio.ensure_future(p(request.clone())) for p in proxies]
+            try:
+                _done, pending = await asyncio.wait(tasks, timeout=timeout)
+            finally:  # also when this request is cancelled: no backend call outlives it
+                for task in tasks:
+                    task.cancel()
+            acc = _Accumulator(len(tasks))
             for task in tasks:
-                task.cancel()
-        acc = _Accumulator(len(tasks))
-        for task in tasks:
-            if task in pending:
-                acc.add(None, TimeoutExceeded())
-            elif (exc := task.exception()) is not None:
-                acc.add(None, exc)
-            else:
-                acc.add(task.result())
-        return acc.result()
+                if task in pending:
+                    acc.add(None, TimeoutExceeded())
+                elif (exc := task.exception()) is not None:
+                    acc.add(None, exc)
+                else:
+                    acc.add(task.result())
+            return acc.result()
 
-    return parallel_merge
+        return parallel_merge
+
+    return middleware
 
 
 _REPLACEMENT = re.compile(r"^[Rr]esp(\d+)(?:_([\w\-.]+))?$")
@@ -89,12 +103,13 @@ class _Replacement:
 
 
 def _replacements(endpoint: EndpointConfig) -> list[list[_Replacement]]:
-    propagated = endpoint.extra_config.get("proxy", {}).get("sequential_propagated_params") or []
+    options = PROXY.of(endpoint)
+    propagated = options.sequential_propagated_params if options is not None else []
     per_backend: list[list[_Replacement]] = []
     for i, backend in enumerate(endpoint.backend):
         names = placeholders(backend.url_pattern)
         if i > 0:
-            names += [p for p in propagated if isinstance(p, str)]
+            names += propagated
         found = []
         for name in names:
             match = _REPLACEMENT.match(name)
@@ -113,37 +128,41 @@ def param_text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def new_sequential_merge(endpoint: EndpointConfig, proxies: list[Proxy]) -> Proxy:
+def new_sequential_merge(endpoint: EndpointConfig) -> MergeMiddleware:
+    """One backend after the other, each able to use values of the responses before it."""
     timeout = endpoint.timeout * MERGE_TIMEOUT_SHARE
     replacements = _replacements(endpoint)
 
-    async def sequential_merge(request: Request) -> Response:
-        acc = _Accumulator(len(proxies))
-        parts: list[Response | None] = [None] * len(proxies)
-        try:
-            async with asyncio.timeout(timeout):
-                for i, proxy in enumerate(proxies):
-                    _fill_params(request, replacements[i], parts)
-                    try:
-                        response = await proxy(request.clone())
-                    except (asyncio.CancelledError, TimeoutError):
-                        raise
-                    except Exception as exc:
-                        if i == 0:
+    def middleware(*proxies: Proxy) -> Proxy:
+        async def sequential_merge(request: Request) -> Response:
+            acc = _Accumulator(len(proxies))
+            parts: list[Response | None] = [None] * len(proxies)
+            try:
+                async with asyncio.timeout(timeout):
+                    for i, proxy in enumerate(proxies):
+                        _fill_params(request, replacements[i], parts)
+                        try:
+                            response = await proxy(request.clone())
+                        except (asyncio.CancelledError, TimeoutError):
                             raise
-                        acc.add(None, exc)
-                        break
-                    acc.add(response)
-                    if not response.is_complete:
-                        break
-                    parts[i] = response
-        except TimeoutError:
-            if acc.data is None:
-                raise TimeoutExceeded() from None
-            acc.errors.append(TimeoutExceeded())
-        return acc.result()
+                        except Exception as exc:
+                            if i == 0:
+                                raise
+                            acc.add(None, exc)
+                            break
+                        acc.add(response)
+                        if not response.is_complete:
+                            break
+                        parts[i] = response
+            except TimeoutError:
+                if acc.data is None:
+                    raise TimeoutExceeded() from None
+                acc.errors.append(TimeoutExceeded())
+            return acc.result()
 
-    return sequential_merge
+        return sequential_merge
+
+    return middleware
 
 
 def _fill_params(

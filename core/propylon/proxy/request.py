@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 from propylon.config.model import BackendConfig
 from propylon.config.params import PLACEHOLDER, param_key
 from propylon.proxy.errors import NoHostsError, ProxyError
-from propylon.proxy.types import Proxy, Request, Response
+from propylon.proxy.types import Middleware, Proxy, Request, Response
 
 # RFC 3986 pchars less ';', which servlet containers read as a path-parameter delimiter
 # ("..;" climbs there). Neither '/' nor a backslash: each would split the segment.
@@ -106,7 +106,7 @@ def _filled_segments(pieces: list[Piece]) -> tuple[int, ...]:
     return tuple(sorted(filled))
 
 
-def new_request_builder(backend: BackendConfig, next_proxy: Proxy) -> Proxy:
+def new_request_builder(backend: BackendConfig) -> Middleware:
     """Sets the backend's method and path, and narrows headers and query to what it declares."""
     pattern = compile_pattern(backend.url_pattern)
     has_params = any(isinstance(p, Placeholder) for p in pattern.pieces)
@@ -115,16 +115,19 @@ def new_request_builder(backend: BackendConfig, next_proxy: Proxy) -> Proxy:
     headers = _allow_list(backend.input_headers, canonical=True)
     query = _allow_list(backend.input_query_strings, canonical=False)
 
-    async def build_request(request: Request) -> Response:
-        request.path = static_path if static_path is not None else pattern.fill(request.params)
-        request.method = method
-        if headers is not None:
-            request.headers = {k: v for k, v in request.headers.items() if k.lower() in headers}
-        if query is not None:
-            request.query = {k: v for k, v in request.query.items() if k in query}
-        return await next_proxy(request)
+    def middleware(next_proxy: Proxy) -> Proxy:
+        async def build_request(request: Request) -> Response:
+            request.path = static_path if static_path is not None else pattern.fill(request.params)
+            request.method = method
+            if headers is not None:
+                request.headers = {k: v for k, v in request.headers.items() if k.lower() in headers}
+            if query is not None:
+                request.query = {k: v for k, v in request.query.items() if k in query}
+            return await next_proxy(request)
 
-    return build_request
+        return build_request
+
+    return middleware
 
 
 def _allow_list(names: list[str] | None, canonical: bool) -> frozenset[str] | None:
@@ -133,22 +136,26 @@ def _allow_list(names: list[str] | None, canonical: bool) -> frozenset[str] | No
     return frozenset(n.lower() for n in names) if canonical else frozenset(names)
 
 
-def new_load_balancer(backend: BackendConfig, next_proxy: Proxy) -> Proxy:
+def new_load_balancer(backend: BackendConfig) -> Middleware:
     """Round-robin over the backend's hosts; the query joins any the url_pattern has."""
     hosts = backend.host
-    if not hosts:
-        return _no_hosts
-    pick = itertools.cycle(hosts).__next__ if len(hosts) > 1 else (lambda: hosts[0])
 
-    async def balance(request: Request) -> Response:
-        url = pick() + request.path
-        if request.query:
-            encoded = urlencode(sorted(request.query.items()), doseq=True)
-            url += ("&" if "?" in url else "?") + encoded
-        request.url = url
-        return await next_proxy(request)
+    def middleware(next_proxy: Proxy) -> Proxy:
+        if not hosts:
+            return _no_hosts
+        pick = itertools.cycle(hosts).__next__ if len(hosts) > 1 else (lambda: hosts[0])
 
-    return balance
+        async def balance(request: Request) -> Response:
+            url = pick() + request.path
+            if request.query:
+                encoded = urlencode(sorted(request.query.items()), doseq=True)
+                url += ("&" if "?" in url else "?") + encoded
+            request.url = url
+            return await next_proxy(request)
+
+        return balance
+
+    return middleware
 
 
 async def _no_hosts(_request: Request) -> Response:

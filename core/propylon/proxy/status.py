@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from propylon.config.core_options import BACKEND_HTTP, BackendHTTPOptions
 from propylon.config.model import BackendConfig
 from propylon.proxy.errors import BackendResponseError, InvalidStatusError
 from propylon.proxy.types import Metadata, Response
 from propylon.transport.client import BackendResponse
 
-NAMESPACE = "backend/http"
 OK_STATUSES = frozenset((200, 201))
 
 # Returns None for a response to decode, or a Response that stands for the error.
@@ -17,9 +17,9 @@ StatusHandler = Callable[[BackendResponse], Response | None]
 
 
 def new_status_handler(backend: BackendConfig) -> StatusHandler:
-    options = backend.extra_config.get(NAMESPACE) or {}
-    details_name = options.get("return_error_details")
-    pass_code = options.get("return_error_code") is True
+    options = BACKEND_HTTP.of(backend) or BackendHTTPOptions()
+    details_name = options.return_error_details
+    pass_code = options.return_error_code
     method, pattern = backend.method, backend.url_pattern
 
     def handle(resp: BackendResponse) -> Response | None:
@@ -30,7 +30,7 @@ def new_status_handler(backend: BackendConfig) -> StatusHandler:
                 resp.status,
                 resp.body.decode("utf-8", errors="replace"),
                 resp.headers.get("Content-Type", ""),
-                details_name or "",
+                details_name,
             )
             if not details_name:
                 raise error

@@ -5,12 +5,27 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-Headers = dict[str, list[str]]
-Query = dict[str, list[str]]
+from propylon.types import Headers, Query
+
+__all__ = [
+    "Headers",
+    "MergeMiddleware",
+    "Metadata",
+    "Middleware",
+    "Proxy",
+    "Query",
+    "Request",
+    "Response",
+]
 
 
 class Request:
-    """The gateway's view of a client request, copied per backend before it is changed."""
+    """The gateway's view of a client request, copied per backend before it is changed.
+
+    A copy (``clone``) has its own ``params``, ``headers`` and ``query`` maps, so a backend may
+    set or remove entries; the value lists inside them are shared with the other copies: give
+    a header a new list rather than changing one in place.
+    """
 
     __slots__ = (
         "body",
@@ -52,8 +67,8 @@ class Request:
             self.method,
             self.path,
             dict(self.params),
-            {k: list(v) for k, v in self.headers.items()},
-            {k: list(v) for k, v in self.query.items()},
+            dict(self.headers),
+            dict(self.query),
             self.body,
             self.url,
             self.remote,
@@ -94,4 +109,7 @@ class Response:
 
 
 Proxy = Callable[[Request], Awaitable[Response]]
-Middleware = Callable[..., Proxy]
+# Built from its options, a middleware wraps the next proxy: ``new_x(options)(next) -> Proxy``.
+Middleware = Callable[[Proxy], Proxy]
+# A merge wraps several: ``new_merge(options)(*nexts) -> Proxy``.
+MergeMiddleware = Callable[..., Proxy]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from propylon.config.core_options import ROUTER, RouterOptions
 from propylon.config.model import EndpointConfig
 from propylon.context import Context
 from propylon.proxy.types import Proxy
@@ -11,14 +12,13 @@ from propylon.router.handler import Handler, new_endpoint_handler
 from propylon.router.request import DEFAULT_READ_TIMEOUT
 
 HandlerFactory = Callable[[EndpointConfig, Proxy], Handler]
-NAMESPACE = "router"
 
 
 def new_handler_factory(ctx: Context) -> HandlerFactory:
-    options = ctx.service.extra_config.get(NAMESPACE) or {}
-    return_error_msg = bool(options.get("return_error_msg"))
+    options = ROUTER.of(ctx.service) or RouterOptions()
+    return_error_msg = options.return_error_msg
     read_timeout = ctx.service.read_timeout or DEFAULT_READ_TIMEOUT
-    path_decoding = not options.get("disable_path_decoding")
+    path_decoding = not options.disable_path_decoding
 
     def handler_factory(endpoint: EndpointConfig, proxy: Proxy) -> Handler:
         return new_endpoint_handler(

@@ -12,6 +12,7 @@ import re
 from html import escape
 
 from aiohttp import web
+
 from propylon.config.params import PLACEHOLDER
 from propylon.identity import Identity
 

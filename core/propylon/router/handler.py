@@ -6,12 +6,13 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+
 from propylon.config.model import EndpointConfig
 from propylon.identity import Identity
 from propylon.proxy.errors import MergedError, status_of
-from propylon.proxy.types import Proxy, Response
+from propylon.proxy.types import Headers, Proxy, Response
 from propylon.render import get_renderer
-from propylon.router.request import DEFAULT_READ_TIMEOUT, new_request_builder
+from propylon.router.request import DEFAULT_READ_TIMEOUT, new_request_reader
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 TEXT = "text/plain; charset=utf-8"
@@ -26,7 +27,7 @@ def new_endpoint_handler(
     read_timeout: float = DEFAULT_READ_TIMEOUT,
     path_decoding: bool = True,
 ) -> Handler:
-    build_request = new_request_builder(endpoint, identity, read_timeout, path_decoding)
+    read_request = new_request_reader(endpoint, identity, read_timeout, path_decoding)
     no_op = endpoint.output_encoding == "no-op"
     render = get_renderer(endpoint.output_encoding)
     cache_control = f"public, max-age={int(endpoint.cache_ttl)}" if endpoint.cache_ttl else ""
@@ -59,7 +60,7 @@ def new_endpoint_handler(
 
     async def handle(request: web.Request) -> web.StreamResponse:
         try:
-            response = await proxy(await build_request(request))
+            response = await proxy(await read_request(request))
         except web.HTTPException:
             raise
         except Exception as exc:
@@ -76,7 +77,7 @@ def new_endpoint_handler(
     return handle
 
 
-def _add_headers(out: web.StreamResponse, headers: dict[str, list[str]]) -> None:
+def _add_headers(out: web.StreamResponse, headers: Headers) -> None:
     """Checked here: aiohttp would only fail once the response is being written."""
     for key, values in headers.items():
         for value in values:

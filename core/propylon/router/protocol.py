@@ -36,6 +36,7 @@ from aiohttp.http_exceptions import BadHttpMessage, HttpProcessingError, LineToo
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
+
 from propylon.config.model import ServiceConfig
 from propylon.router.request import DEFAULT_READ_TIMEOUT
 

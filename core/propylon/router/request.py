@@ -8,16 +8,19 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiohttp import web
+
 from propylon.config.model import EndpointConfig
 from propylon.config.params import param_key
 from propylon.identity import Identity
 from propylon.proxy.request import DOT_SEGMENTS, InvalidParamError
 from propylon.proxy.types import Headers, Query, Request
 from propylon.router.headers import canonical
+from propylon.router.keys import ADDED_HEADERS, ADDED_PARAMS, CLAIMS, ROUTE_MATCH
 
 # KrakenD passes Content-Type when an endpoint declares no input_headers.
 DEFAULT_INPUT_HEADERS = ["Content-Type"]
-RequestBuilder = Callable[[web.Request], Awaitable[Request]]
+# Reads a client's request into the pipeline's (``new_request_reader``).
+RequestReader = Callable[[web.Request], Awaitable[Request]]
 # How long a client may take to send its body when the service sets no read_timeout.
 DEFAULT_READ_TIMEOUT = 30.0
 # Never a path param: a separator (aiohttp routes an encoded '/' inside one segment, where
@@ -26,41 +29,46 @@ _NEVER_IN_PARAM = re.compile(r"[/\\\x00-\x1f\x7f]")
 # Refused unless router.disable_path_decoding, as KrakenD does: what is still encoded after
 # the one decoding a path gets would be decoded again by a backend that decodes twice.
 _ENCODED = re.compile(r"[%?#]")
-# What handler-layer extensions add to a client request for its backends (claims, ...).
-_ADDED_PARAMS = "propylon.added_params"
-_ADDED_HEADERS = "propylon.added_headers"
-_CLAIMS = "propylon.claims"
 
 
 def add_param(request: web.Request, name: str, value: str) -> None:
     """A param the pipeline gets beside the route's (``{JWT.sub}`` in a url_pattern)."""
-    request.setdefault(_ADDED_PARAMS, {})[name] = value
+    request.setdefault(ADDED_PARAMS, {})[name] = value
 
 
 def set_claims(request: web.Request, claims: Mapping[str, Any]) -> None:
     """The claims of the token an authentication module verified: later layers (CEL, Lua,
     ...) read them with ``claims_of``, on the client request or the pipeline's."""
-    request[_CLAIMS] = claims
+    request[CLAIMS] = claims
 
 
 def claims_of(request: web.Request | Request) -> Mapping[str, Any] | None:
     if isinstance(request, Request):
         return request.claims
-    return request.get(_CLAIMS)
+    return request.get(CLAIMS)
 
 
 def add_header(request: web.Request, name: str, value: str) -> None:
     """A header sent to the endpoint's backends whatever its ``input_headers`` declare; it
     replaces one of the same name the client sent."""
-    request.setdefault(_ADDED_HEADERS, {})[canonical(name)] = [value]
+    request.setdefault(ADDED_HEADERS, {})[canonical(name)] = [value]
 
 
-def new_request_builder(
+def route_params(request: web.Request) -> Mapping[str, str]:
+    """The params of the route serving ``request``: the one it was matched to again if a
+    router plugin rewrote it, else aiohttp's."""
+    rerouted = request.get(ROUTE_MATCH)
+    return request.match_info if rerouted is None else rerouted
+
+
+def new_request_reader(
     endpoint: EndpointConfig,
     identity: Identity,
     read_timeout: float = DEFAULT_READ_TIMEOUT,
     path_decoding: bool = True,
-) -> RequestBuilder:
+) -> RequestReader:
+    """The client's request -> the pipeline's: only the headers, query and params the
+    endpoint declares, the body read whole."""
     declared = endpoint.input_headers or DEFAULT_INPUT_HEADERS
     all_headers = "*" in declared
     header_names = [(canonical(h), h) for h in declared if h != "*"]
@@ -99,14 +107,14 @@ def new_request_builder(
                     values = args.getall(key, None)
                     if values:
                         query[key] = values
-        match = request.match_info
+        match = route_params(request)
         params = {key: match[name] for name, key in param_names}
         for name, key in param_names:
             check_param(name, params[key], path_decoding)
-        added_params = request.get(_ADDED_PARAMS)
+        added_params = request.get(ADDED_PARAMS)
         if added_params:
             params.update(added_params)
-        added_headers = request.get(_ADDED_HEADERS)
+        added_headers = request.get(ADDED_HEADERS)
         if added_headers:
             headers.update(added_headers)
         body = await _read_body(request, read_timeout) if request.body_exists else b""
@@ -118,7 +126,7 @@ def new_request_builder(
             query,
             body,
             remote=remote,
-            claims=request.get(_CLAIMS),
+            claims=request.get(CLAIMS),
         )
 
     return build

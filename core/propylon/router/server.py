@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from aiohttp import web
+
+from propylon.config.core_options import ROUTER, RouterOptions
 from propylon.context import Context
 from propylon.proxy.factory import ProxyFactory
 from propylon.router import system
-from propylon.router.factory import NAMESPACE, HandlerFactory
+from propylon.router.factory import HandlerFactory
 from propylon.router.fallback import ANY, Fallback
 from propylon.router.protocol import ServerOptions
 
@@ -18,12 +20,12 @@ def new_application(
     ctx: Context, proxy_factory: ProxyFactory, handler_factory: HandlerFactory
 ) -> web.Application:
     service = ctx.service
-    options = service.extra_config.get(NAMESPACE) or {}
+    options = ROUTER.of(service) or RouterOptions()
     fallback = Fallback(ctx.identity)
-    fallback.redirect_fixed_path = not options.get("disable_redirect_fixed_path", False)
-    fallback.redirect_trailing_slash = not options.get("disable_redirect_trailing_slash", False)
+    fallback.redirect_fixed_path = not options.disable_redirect_fixed_path
+    fallback.redirect_trailing_slash = not options.disable_redirect_trailing_slash
     app = web.Application(
-        client_max_size=int(options.get("max_payload") or DEFAULT_MAX_PAYLOAD),
+        client_max_size=options.max_payload or DEFAULT_MAX_PAYLOAD,
         handler_args=ServerOptions.from_service(service).handler_args(),
     )
     for endpoint in service.endpoints:
@@ -43,10 +45,10 @@ async def _hide_server_software(_request: web.Request, response: web.StreamRespo
 
 
 def _add_system_routes(
-    router: web.UrlDispatcher, fallback: Fallback, ctx: Context, options: dict
+    router: web.UrlDispatcher, fallback: Fallback, ctx: Context, options: RouterOptions
 ) -> None:
-    if not options.get("disable_health"):
-        path = options.get("health_path") or "/__health"
+    if not options.disable_health:
+        path = options.health_path
         router.add_route("GET", path, system.health)
         fallback.add("GET", path)
     catch_alls = []

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 
 import orjson
 from aiohttp import web
+
 from propylon.router.headers import canonical
+from propylon.router.request import route_params
 
 JSON = "application/json; charset=utf-8"
 
@@ -31,7 +33,7 @@ def new_debug_handler(log: logging.Logger) -> web.RequestHandler:
             log.debug("%s Method: %s", prefix, request.method)
             log.debug("%s URL: %s", prefix, request.raw_path)
             log.debug("%s Query: %s", prefix, dict(request.rel_url.query))
-            log.debug("%s Params: %s", prefix, dict(request.match_info))
+            log.debug("%s Params: %s", prefix, dict(route_params(request)))
             log.debug("%s Headers: %s", prefix, dict(request.headers))
             log.debug("%s Body: %s", prefix, body.decode("utf-8", "replace"))
         return _json({"message": "pong"})

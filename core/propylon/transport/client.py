@@ -1,4 +1,7 @@
-"""HTTP calls to backends: one pooled aiohttp session per backend host, redirects followed.
+"""HTTP calls to backends: one pooled aiohttp session for all of them, redirects followed.
+
+The session's connector keeps idle connections per scheme, host and port, as Go's transport
+does for KrakenD, so no per-request lookup of a session by host is needed.
 
 aiohttp follows redirects itself, but not as Go's client does (Referer, method rewriting),
 so redirects are followed here. Bodies are bounded while they are read: a declared length
@@ -16,7 +19,6 @@ from multidict import CIMultiDictProxy
 from yarl import URL
 
 from propylon.config.model import BackendConfig, ServiceConfig
-from propylon.proxy.types import Headers
 from propylon.transport.budget import MemoryBudget, new_lease
 from propylon.transport.limits import (
     DEFAULT_MAX_SIZE,
@@ -25,6 +27,7 @@ from propylon.transport.limits import (
     backend_max_size,
     service_limits,
 )
+from propylon.types import Headers
 
 MAX_REDIRECTS = 10
 REDIRECTS = frozenset((301, 302, 303, 307, 308))
@@ -56,10 +59,12 @@ class BodyTooLarge(aiohttp.ClientError):
 
 # The contract of the HTTP client layer, which plugins and modules may replace or decorate.
 HTTPExecutor = Callable[[str, str, Headers, bytes], Awaitable[BackendResponse]]
+# The client layer's factory: a backend -> the executor that calls it.
+ClientFactory = Callable[[BackendConfig], HTTPExecutor]
 
 
 class ClientPool:
-    """Keeps one session per scheme://host:port so connections are reused across requests.
+    """Keeps the session whose connections are reused across requests and backends.
 
     ``max_body`` is the default size limit of a response body; ``memory`` the worker's budget
     for the large bodies it holds at once.
@@ -71,7 +76,7 @@ class ClientPool:
         connect_timeout: float = 10.0,
         memory: int = DEFAULT_MEMORY,
     ) -> None:
-        self._sessions: dict[str, aiohttp.ClientSession] = {}
+        self._session: aiohttp.ClientSession | None = None
         self.max_body = max_body
         self.connect_timeout = connect_timeout
         self.budget = MemoryBudget(memory)
@@ -82,22 +87,22 @@ class ClientPool:
         sizes = service_limits(service)
         return cls(max_body=sizes.max_size, memory=sizes.memory)
 
-    def session(self, key: str) -> aiohttp.ClientSession:
-        """The session of an origin (``scheme://host:port`` as the URL writes it)."""
-        session = self._sessions.get(key)
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        """Made on first use, inside the serving loop (a session belongs to one loop)."""
+        session = self._session
         if session is None or session.closed:
             connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=60, enable_cleanup_closed=True)
-            session = aiohttp.ClientSession(
+            session = self._session = aiohttp.ClientSession(
                 connector=connector,
                 auto_decompress=True,
                 skip_auto_headers=_SKIP_AUTO,
                 timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.connect_timeout),
                 cookie_jar=aiohttp.DummyCookieJar(),
             )
-            self._sessions[key] = session
         return session
 
-    def executor_factory(self) -> Callable[[BackendConfig], HTTPExecutor]:
+    def executor_factory(self) -> ClientFactory:
         """The default client factory: every backend shares this pool, with its own limit."""
         return self.executor
 
@@ -112,9 +117,9 @@ class ClientPool:
         return execute
 
     async def close(self) -> None:
-        for session in self._sessions.values():
-            await session.close()
-        self._sessions.clear()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
     async def execute(
         self, method: str, url: str, headers: Headers, body: bytes, *, limit: int = 0
@@ -155,7 +160,7 @@ class ClientPool:
             data, chunked = body, True
         else:
             data, chunked = (None if method in ("GET", "HEAD") else b""), None
-        async with self.session(_origin(raw_url)).request(
+        async with self.session.request(
             method, url, headers=headers, data=data, chunked=chunked, allow_redirects=False
         ) as resp:
             payload = await self._read(resp, limit)
@@ -209,9 +214,3 @@ class ClientPool:
 
 def _in_domain(host: str, initial: str) -> bool:
     return host == initial or host.endswith("." + initial)
-
-
-def _origin(url: str) -> str:
-    """``http://host:port`` of an absolute URL, without parsing it."""
-    end = url.find("/", url.find("//") + 2)
-    return url if end < 0 else url[:end]

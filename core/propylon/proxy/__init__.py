@@ -1,0 +1,1 @@
+"""The proxy layers: an endpoint's pipe of middlewares down to each backend's HTTP call."""
