@@ -17,7 +17,7 @@ import logging
 import time
 from urllib.parse import urlsplit
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
@@ -28,6 +28,8 @@ from propylon_ratelimit.limiter import Unavailable
 PREFIX = "propylon:ratelimit:"
 # After a failure, Redis is tried again this much later.
 RETRY_AFTER = 1.0
+# Connections of one worker to one Redis.
+MAX_CONNECTIONS = 32
 # Longer client keys (header values) are stored by their hash.
 MAX_KEY = 128
 
@@ -81,17 +83,23 @@ class RedisLink:
         self.timeout = timeout
         self.log = log
         self.client: Redis | None = None
+        self.pool: BlockingConnectionPool
         self.script = None
         self.down_until = 0.0
 
     def _connect(self) -> None:
-        self.client = Redis.from_url(
+        # Requests beyond MAX_CONNECTIONS wait for a connection (within the timeout) instead
+        # of failing as a full pool of redis-py's would.
+        self.pool = BlockingConnectionPool.from_url(
             self.url,
+            max_connections=MAX_CONNECTIONS,
+            timeout=self.timeout,
             socket_timeout=self.timeout,
             socket_connect_timeout=self.timeout,
             # One immediate retry: a connection broken by a Redis restart fails once.
             retry=Retry(NoBackoff(), 1),
         )
+        self.client = Redis(connection_pool=self.pool)
         self.script = self.client.register_script(SCRIPT)
 
     async def take(self, key: str, rate: Rate, ttl: int, timeout: float) -> bool | None:
@@ -122,6 +130,7 @@ class RedisLink:
     async def close(self) -> None:
         if self.client is not None:
             await self.client.aclose()
+            await self.pool.disconnect()
             self.client = None
 
 

@@ -31,6 +31,7 @@ from propylon_ratelimit.bucket import Rate, full_at, take
 # hash of the key (0: free), tokens, last refill, expires (ns): 32 bytes.
 SLOT = Struct("<Qqqq")
 WAYS = 8
+SET = Struct("<" + "Qqqq" * WAYS)
 # 16384 sets of 8 slots: 131072 client buckets in 4 MiB.
 DEFAULT_SETS = 16384
 
@@ -86,13 +87,14 @@ class SharedTable:
         byte = self.pinned + group
         self._acquire(byte)
         try:
-            slots = [SLOT.unpack_from(self.memory, base + w * SLOT.size) for w in range(WAYS)]
-            way = next((w for w, slot in enumerate(slots) if slot[0] == fp), -1)
-            if way >= 0:
-                tokens, last = slots[way][1], slots[way][2]
+            values = SET.unpack_from(self.memory, base)
+            fps = values[0::4]
+            if fp in fps:
+                way = fps.index(fp)
+                tokens, last = values[way * 4 + 1], values[way * 4 + 2]
             else:
-                # A free slot (expires 0) or the one nearest to being as good as new.
-                way = min(range(WAYS), key=lambda w: 0 if slots[w][0] == 0 else slots[w][3])
+                # A free slot, else the one nearest to being as good as new.
+                way = fps.index(0) if 0 in fps else min(range(WAYS), key=values[3::4].__getitem__)
                 tokens, last = rate.capacity, now
             allowed, tokens, last = take(rate, tokens, last, now)
             expires = min(now + ttl, full_at(rate, tokens, last))

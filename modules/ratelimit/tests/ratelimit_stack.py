@@ -35,6 +35,10 @@ class Answer:
     worker: int  # pid of the process that accepted the connection (0: unknown)
 
 
+class PortTaken(Exception):
+    pass
+
+
 @dataclass
 class GatewayProcess:
     """``python -m propylon run -c FILE -p PORT -w WORKERS``, stopped by ``stop``."""
@@ -54,6 +58,16 @@ class GatewayProcess:
         return self.folder / f"gateway-{self.port}.log"
 
     def start(self, timeout: float = 20.0) -> GatewayProcess:
+        # A free port may be taken (by a client connection's ephemeral port) before the
+        # gateway binds it: then another is tried.
+        for _ in range(3):
+            try:
+                return self._start(timeout)
+            except PortTaken:
+                self.port = free_port()
+        return self._start(timeout)
+
+    def _start(self, timeout: float) -> GatewayProcess:
         path = self.folder / f"gateway-{self.port}.json"
         path.write_text(json.dumps({"version": 3, **self.config}), "utf-8")
         args = [sys.executable, "-m", "propylon", "run", "-c", str(path)]
@@ -65,8 +79,13 @@ class GatewayProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                if "Address already in use" in self.log():
+                    raise PortTaken(self.port)
                 raise RuntimeError(f"gateway exited with {self.proc.returncode}:\n{self.log()}")
-            if len(self.workers_pids()) >= self.workers and self._healthy():
+            pids = self.workers_pids()
+            # Every worker listening: otherwise the kernel hands all connections to the others.
+            ready = len(pids) >= self.workers and all(self.listening(p) for p in pids)
+            if ready and self._healthy():
                 return self
             time.sleep(0.05)
         self.stop()
@@ -82,10 +101,17 @@ class GatewayProcess:
         assert self.proc is not None
         if self.workers <= 1:
             return [self.proc.pid]
-        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
-        with contextlib.suppress(OSError):
-            return [int(pid) for pid in children.read_text().split()]
-        return []
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                # pid (comm) state ppid ...: comm may hold spaces, so read after its ')'.
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == self.proc.pid:
+                    pids.append(int(stat.parent.name))
+        return pids
+
+    def listening(self, pid: int) -> bool:
+        """Whether ``pid`` holds a socket listening on the gateway's port."""
+        return bool(sockets_of(pid) & socket_inodes(f":{self.port:04X}", LISTEN))
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -132,25 +158,38 @@ def get(
         conn.close()
 
 
-def owner(server_port: int, client_port: int, pids: Sequence[int]) -> int:
-    """The pid among ``pids`` holding the server side of the connection from ``client_port``."""
-    wanted = f":{server_port:04X}", f":{client_port:04X}"
-    inode = ""
+LISTEN = "0A"  # the state of a listening socket in /proc/net/tcp
+
+
+def socket_inodes(local: str, state: str = "", remote: str = "") -> set[str]:
+    """Inodes of the TCP sockets whose local (and remote) address ends with the given
+    ``:PORT`` (hex), in ``state`` when given."""
+    inodes: set[str] = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
             fields = line.split()
-            if fields[1].endswith(wanted[0]) and fields[2].endswith(wanted[1]):
-                inode = fields[9]
-    if not inode:
-        return 0
-    target = f"socket:[{inode}]"
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            for fd in os.listdir(f"/proc/{pid}/fd"):
-                with contextlib.suppress(OSError):
-                    if os.readlink(f"/proc/{pid}/fd/{fd}") == target:
-                        return pid
-    return 0
+            ours = fields[1].endswith(local) and fields[2].endswith(remote)
+            if ours and (not state or fields[3] == state):
+                inodes.add(fields[9])
+    return inodes
+
+
+def sockets_of(pid: int) -> set[str]:
+    """Inodes of the sockets ``pid`` holds."""
+    found: set[str] = set()
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("socket:["):
+                    found.add(target[8:-1])
+    return found
+
+
+def owner(server_port: int, client_port: int, pids: Sequence[int]) -> int:
+    """The pid among ``pids`` holding the server side of the connection from ``client_port``."""
+    inodes = socket_inodes(f":{server_port:04X}", remote=f":{client_port:04X}")
+    return next((pid for pid in pids if sockets_of(pid) & inodes), 0)
 
 
 def burst(
