@@ -32,7 +32,7 @@ log = get_logger("ratelimit")
 # The table made by prefork, and the service it was planned for.
 _shared: tuple[ServiceConfig, SharedTable] | None = None
 # Each build's stores, until its server hook hands them to the application.
-_building: dict[int, Stores] = {}
+_building: dict[int, tuple[Context, Stores]] = {}
 
 
 def prefork(service: ServiceConfig, workers: int) -> None:
@@ -51,11 +51,11 @@ def prefork(service: ServiceConfig, workers: int) -> None:
 
 
 def _stores(ctx: Context) -> Stores:
-    stores = _building.get(id(ctx))
-    if stores is None:
+    entry = _building.get(id(ctx))
+    if entry is None or entry[0] is not ctx:  # not one left by a build that failed
         table = _shared[1] if _shared is not None and _shared[0] is ctx.service else None
-        stores = _building[id(ctx)] = Stores(table, log)
-    return stores
+        entry = _building[id(ctx)] = (ctx, Stores(table, log))
+    return entry[1]
 
 
 def handler(next_factory: HandlerFactory, ctx: Context) -> HandlerFactory:
@@ -88,9 +88,10 @@ def backend(next_factory: BackendFactory, ctx: Context) -> BackendFactory:
 
 
 def server(app: web.Application, ctx: Context) -> None:
-    stores = _building.pop(id(ctx), None)
-    if stores is None:
+    entry = _building.pop(id(ctx), None)
+    if entry is None:
         return
+    stores = entry[1]
 
     async def close(_app: web.Application) -> None:
         await stores.close()

@@ -28,8 +28,8 @@ def new_proxy_limiter(limiter: Limiter) -> Callable[[Proxy], Proxy]:
         async def limited(request: Request) -> Response:
             try:
                 allowed = await limiter.allow("")
-            except Unavailable as exc:
-                raise StoreUnavailable(str(exc)) from None
+            except Unavailable:
+                raise StoreUnavailable("rate limit store unavailable") from None
             if not allowed:
                 raise RateLimited()
             return await next_proxy(request)

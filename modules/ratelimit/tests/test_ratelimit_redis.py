@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import redis
-from propylon.sdk.testing import RecordingBackend, RedisServer, Servers
+from propylon.sdk.testing import RecordingBackend, RedisServer, Servers, send
 from propylon_ratelimit.redis_store import RETRY_AFTER
 from ratelimit_stack import GatewayProcess, burst, endpoint, get, statuses
 
@@ -186,12 +186,18 @@ def test_a_silent_redis_never_holds_a_request_longer_than_its_timeout(
 ) -> None:
     url = f"redis://127.0.0.1:{silent.port}/0"
     many = {"max_rate": 60, "capacity": 1000}
+    proxied = endpoint("/proxied", backend[1])
+    proxied["backend"][0]["extra_config"] = {
+        "qos/ratelimit/proxy": limits(url, redis_failure="closed", **many)
+    }
     base = gateway(
         {
+            "extra_config": {"router": {"return_error_msg": True}},
             "endpoints": [
                 endpoint("/open", backend[1], limits(url, **many)),
                 endpoint("/closed", backend[1], limits(url, redis_failure="closed", **many)),
-            ]
+                proxied,
+            ],
         }
     )
     opened = burst(base + "/open", 8)
@@ -203,3 +209,7 @@ def test_a_silent_redis_never_holds_a_request_longer_than_its_timeout(
     # The failure is remembered for a second: later requests do not wait at all.
     quick = get(base + "/closed")
     assert quick.status == 503 and quick.seconds < 0.1
+    # A backend's limit fails the call, as an exceeded limit does; the store stays unnamed.
+    failed = send("GET", base + "/proxied")
+    assert failed.status == 500
+    assert failed.text == "rate limit store unavailable"
