@@ -13,6 +13,7 @@ import contextlib
 import http.client
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -33,10 +34,30 @@ SECRET = "s3cret-for-the-revocation-interface"
 SECRET_ENV = "PROPYLON_REVOKER_SECRET"
 
 
+_given: set[int] = set()
+
+
+def _below_ephemeral() -> range:
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as bounds:
+        low = int(bounds.read().split()[0])
+    return range(max(1024, low - 12000), low)
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
-        return probe.getsockname()[1]
+    """A port free now, below the ephemeral range (no outgoing connection can take it before
+    the gateway binds it), and not handed out before by this process."""
+    candidates = _below_ephemeral()
+    while True:
+        port = random.choice(candidates)
+        if port in _given:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind((LOOPBACK, port))
+            except OSError:
+                continue
+        _given.add(port)
+        return port
 
 
 class Tokens:
