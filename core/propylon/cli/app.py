@@ -17,7 +17,7 @@ import typer
 
 from propylon import __version__
 from propylon.cli.plugins import check_plugin, test_plugins
-from propylon.config import ConfigError, load_service, read_service
+from propylon.config import ConfigError, ServiceConfig, load_service, read_service
 from propylon.modules import Module, installed_modules
 from propylon.plugin.requirements import installed_versions
 
@@ -71,7 +71,7 @@ def build_cli(
         count = workers or os.cpu_count() or 1
         for module in loaded:
             if module.prefork is not None:
-                module.prefork(service, count)
+                _prefork(module, service, count)
         try:
             status = serve(
                 lambda: build_application(service, loaded, debug=debug, plugins=plugins),
@@ -186,6 +186,17 @@ def _load_or_exit(config: Path, modules: Sequence[Module]):
         return load_service(config, edition_modules(modules))
     except ConfigError as exc:
         _fail(str(exc))
+
+
+def _prefork(module: Module, service: ServiceConfig, workers: int) -> None:
+    """A module's shared state, made before the fork; its failure is one line, not a traceback."""
+    assert module.prefork is not None
+    try:
+        module.prefork(service, workers)
+    except ConfigError as exc:
+        _fail(str(exc))
+    except (OSError, ValueError, RuntimeError) as exc:
+        _fail(f"module {module.name!r} could not prepare the workers: {exc}")
 
 
 def _fail(message: str) -> None:
