@@ -1,0 +1,32 @@
+"""The modifiers KrakenD CE registers (martian's ``body``, ``cookie``, ``fifo``, ``header``,
+``martianurl``, ``port``, ``priority``, ``querystring``, ``stash`` and ``status`` packages, and
+its own ``header.Id`` and ``static.Modifier``), plus ``method.Verifier``; and the parser of a
+definition, which names exactly one of them."""
+
+from __future__ import annotations
+
+import difflib
+
+from propylon_martian import bodies, cookies, groups, headers, query, urls, verifiers
+from propylon_martian.definition import PARSERS, DefinitionError, Fields, Result
+
+PACKAGES = (bodies, cookies, groups, headers, query, urls, verifiers)
+
+
+def parse(raw: object, at: str) -> Result:
+    """The modifier ``raw`` defines (``{"header.Modifier": {...}}``), read once."""
+    if not isinstance(raw, dict):
+        raise DefinitionError(at, "expected an object naming one modifier")
+    if len(raw) != 1:
+        names = [str(name) for name in raw]
+        where = f"{at}.{names[1]}" if at else names[1] if names else at
+        raise DefinitionError(where, f"expected one modifier, got {len(raw)}: {', '.join(names)}")
+    name, body = next(iter(raw.items()))
+    where = f"{at}.{name}" if at else str(name)
+    known = PARSERS.get(str(name))
+    if known is None:
+        close = difflib.get_close_matches(str(name), PARSERS, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise DefinitionError(where, f"unknown modifier{hint}")
+    keys, parser = known
+    return parser(Fields(body, where, keys, parse))

@@ -1,0 +1,26 @@
+"""Regular expressions as Go's ``regexp`` compiles them: RE2 syntax, matched in linear time, so
+a header value or URL from a client cannot make a match run away."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import re2
+
+from propylon_martian.definition import DefinitionError, Fields
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False
+_OPTIONS.never_capture = True
+
+
+def compile_field(fields: Fields, name: str) -> Any:
+    """The field's expression, compiled; a check error naming the field if it is not RE2."""
+    pattern = fields.string(name, required=True)
+    try:
+        return re2.compile(pattern, options=_OPTIONS)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        raise DefinitionError(fields.path(name), f"invalid regular expression: {reason}") from None
