@@ -19,13 +19,16 @@ def parse(raw: object, at: str) -> Result:
         raise DefinitionError(at, "expected an object naming one modifier")
     if len(raw) != 1:
         names = [str(name) for name in raw]
-        where = f"{at}.{names[1]}" if at else names[1] if names else at
-        raise DefinitionError(where, f"expected one modifier, got {len(raw)}: {', '.join(names)}")
+        # Named by the first extra modifier, where there is one.
+        extra = names[1] if len(names) > 1 else ""
+        where = ".".join(part for part in (at, extra) if part)
+        found = ", ".join(names) or "none"
+        raise DefinitionError(where, f"expected one modifier, got {len(raw)}: {found}")
     name, body = next(iter(raw.items()))
     where = f"{at}.{name}" if at else str(name)
     known = PARSERS.get(str(name))
     if known is None:
-        close = difflib.get_close_matches(str(name), PARSERS, n=1)
+        close = difflib.get_close_matches(str(name), PARSERS, n=1, cutoff=0.8)
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise DefinitionError(where, f"unknown modifier{hint}")
     keys, parser = known

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from propylon.sdk import BackendConfig, ClientFactory, Context, HTTPExecutor, Module
 
+from propylon_martian.definition import Result
 from propylon_martian.options import MARTIAN
 from propylon_martian.transport import new_martian_client
 
@@ -17,7 +18,7 @@ def client(next_factory: ClientFactory, ctx: Context) -> ClientFactory:
     def client_factory(backend: BackendConfig) -> HTTPExecutor:
         execute = next_factory(backend)
         options = MARTIAN.of(backend)
-        if options is None:
+        if options is None or options.modifiers == Result():
             return execute
         ctx.log.debug("[BACKEND: %s][MARTIAN] modifiers are ready", backend.url_pattern)
         return new_martian_client(options.modifiers)(execute)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,10 +75,6 @@ def mod(kind: str, scope: list[str] | None = None, **fields: Any) -> dict[str, A
     if scope is not None:
         body["scope"] = scope
     return {kind: body}
-
-
-def body_of(recorded: Recorded) -> Any:
-    return json.loads(recorded.body)
 
 
 REQ, RES, BOTH = ["request"], ["response"], ["request", "response"]
