@@ -4,7 +4,8 @@ stops ``check`` and ``run``, naming the module to add; other unhandled namespace
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,16 @@ from typer.testing import CliRunner
 from tests.conftest import Gateways
 
 BACKEND = {"host": ["http://127.0.0.1:9"], "url_pattern": "/a"}
+
+
+@pytest.fixture(autouse=True)
+def restored_logging() -> Iterator[None]:
+    """The CLI configures the root logger; later tests find it as it was."""
+    root = logging.getLogger()
+    saved = (root.level, list(root.handlers))
+    yield
+    root.setLevel(saved[0])
+    root.handlers[:] = saved[1]
 
 
 def _config(**extra: Any) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 from collections.abc import Iterator
@@ -55,6 +56,7 @@ def test_entries_expire_in_redis(backend, gateway, redis) -> None:
 
 
 def test_redis_down_calls_the_backend_without_waiting(backend, gateway, redis, caplog) -> None:
+    caplog.set_level(logging.WARNING, logger="propylon.http-cache")
     served, host = backend
     served.route("data", {"Cache-Control": "max-age=60"})
     url = gateway(config(host, redis.url)) + "/data"
