@@ -103,7 +103,7 @@ def test_a_lenient_configuration_starts_and_serves(
         'endpoints[2] (GET /noop-underscore).backend[0].encoding: unknown encoding "no_op"',
         "endpoints[3] (GET /nohost).backend[0].host: no host for this backend",
         'endpoints[0] (GET /weak).backend[0].is_collection: "false" read as false',
-        "endpoints[1] (GET /form).backend[0].host: \"http://",
+        'endpoints[1] (GET /form).backend[0].host: "http://',
     ):
         assert field in log, log
     for path in ("/weak", "/form", "/noop-underscore"):
@@ -120,3 +120,25 @@ def test_a_lenient_configuration_starts_and_serves(
     linted = _check(path, "--lint")
     assert linted.returncode == 1
     assert len(linted.stderr.strip().splitlines()) == 9, linted.stderr
+
+
+def test_check_prints_every_error_one_line_each(tmp_path: Path) -> None:
+    config = {
+        "version": 3,
+        "port": 70000,
+        "endpoints": [
+            {"endpoint": "/a", "concurrent_calls": "many", "backend": [{"url_pattern": "/x"}]},
+            {"endpoint": "b", "backend": [{"host": ["http://127.0.0.1:9"], "url_pattern": "/"}]},
+        ],
+    }
+    path = tmp_path / "three.json"
+    path.write_text(json.dumps(config), "utf-8")
+    result = _check(path)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR: ")]
+    assert errors == [
+        "ERROR: three.json: port: must be between 0 and 65535, got 70000",
+        "ERROR: three.json: endpoints[0] (GET /a).concurrent_calls: expected an integer, got a "
+        'string "many"',
+        "ERROR: three.json: endpoints[1].endpoint: \"b\" must start with '/'",
+    ]
