@@ -15,4 +15,5 @@ if [ "${PROPYLON_SKIP_CONTAINERS:-0}" != "1" ]; then
 fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

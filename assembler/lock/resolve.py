@@ -90,7 +90,7 @@ class Resolver:
             if prefer:
                 scratch.write_bytes(previous.read_bytes())
                 args += ["--output-file", scratch.name]
-                for name in self.upgrade or ():
+                for name in self.upgrade if isinstance(self.upgrade, tuple) else ():
                     args += ["--upgrade-package", name]
             try:
                 result = run_uv(args, cwd=self.manifest.root, stdin="\n".join(lines) + "\n")
@@ -129,10 +129,10 @@ class Resolver:
         ok, out = self.compile([line], extra=["--no-deps"])
         if not ok:
             raise self.manifest.error(f"no propylon-core matches: {out}", "core", "version")
-        version = resolved_versions(out).get(CORE_DISTRIBUTION)
-        if not version:
+        found = resolved_versions(out).get(CORE_DISTRIBUTION)
+        if not found:
             raise self.manifest.error("no propylon-core matches", "core", "version")
-        return Wanted(line, None, CORE_DISTRIBUTION), version
+        return Wanted(line, None, CORE_DISTRIBUTION), found
 
     def previous_core(self) -> str:
         """The core version of the previous lock, unless the core is being upgraded."""

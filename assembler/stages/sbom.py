@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from packaging.utils import canonicalize_name
 
@@ -75,7 +76,7 @@ def write_sbom(
                 ],
             }
         )
-    component = {
+    component: dict[str, Any] = {
         "type": "application",
         "bom-ref": root_ref,
         "name": edition.name,

@@ -105,8 +105,8 @@ class Wheelhouse:
         return fetch(url, name, sha256, lock=self.lock.path)
 
     def from_index(self, package: LockedPackage) -> WheelEntry:
-        ranked = [(self.target.wheel_rank(w.name), w) for w in package.wheels]
-        ranked = [(rank, w) for rank, w in ranked if rank is not None]
+        ranks = [(self.target.wheel_rank(w.name), w) for w in package.wheels]
+        ranked = [(rank, w) for rank, w in ranks if rank is not None]
         if not ranked:
             if package.sdist is not None:
                 sdist = package.sdist

@@ -37,19 +37,24 @@ def build_application(
 
     client_factory = ctx.pool.executor_factory()
     for module in stacked(modules, "client"):
-        client_factory = module.client(client_factory, ctx)
+        if (decorate_client := module.client) is not None:
+            client_factory = decorate_client(client_factory, ctx)
     backend_factory = new_backend_factory(client_factory)
     for module in stacked(modules, "backend"):
-        backend_factory = module.backend(backend_factory, ctx)
+        if (decorate_backend := module.backend) is not None:
+            backend_factory = decorate_backend(backend_factory, ctx)
     proxy_factory = new_proxy_factory(backend_factory)
     for module in stacked(modules, "proxy"):
-        proxy_factory = module.proxy(proxy_factory, ctx)
+        if (decorate_proxy := module.proxy) is not None:
+            proxy_factory = decorate_proxy(proxy_factory, ctx)
     handler_factory = new_handler_factory(ctx)
     for module in stacked(modules, "handler"):
-        handler_factory = module.handler(handler_factory, ctx)
+        if (decorate_handler := module.handler) is not None:
+            handler_factory = decorate_handler(handler_factory, ctx)
     app = new_application(ctx, proxy_factory, handler_factory)
     for module in stacked(modules, "server"):
-        module.server(app, ctx)
+        if (decorate_server := module.server) is not None:
+            decorate_server(app, ctx)
     return app
 
 

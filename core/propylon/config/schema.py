@@ -87,7 +87,7 @@ _FALSE = frozenset(("0", "f", "F", "FALSE", "false", "False"))
 
 def parse_options(schema: type[T], raw: object, where: str, problems: Problems) -> T | None:
     """``raw`` read into ``schema``; None (with the errors in ``problems``) when it cannot be."""
-    value = _reader(schema)(raw, where, problems)
+    value = _reader(schema)(raw, where, problems)  # type: ignore[arg-type]  # types hash
     return None if value is _INVALID else value
 
 
@@ -274,7 +274,8 @@ def _sequence(read_item: Reader, container: type) -> Reader:
             if isinstance(raw, dict):
                 return _mismatch(problems, where, "a list", raw)
             raw = _weak(problems, where, raw, [raw], "the list")
-        items = [read_item(item, f"{where}[{i}]", problems) for i, item in enumerate(raw)]
+        values = raw if isinstance(raw, list) else []
+        items = [read_item(item, f"{where}[{i}]", problems) for i, item in enumerate(values)]
         if any(item is _INVALID for item in items):
             return _INVALID
         return container(items)

@@ -69,7 +69,7 @@ def check_shape(document: dict[str, Any]) -> None:
             )
 
 
-_KINDS = {bytes: "binary data (!!binary)", set: "a set (!!set)"}
+_KINDS: dict[type, str] = {bytes: "binary data (!!binary)", set: "a set (!!set)"}
 
 
 def _path(node: _Node) -> str:

@@ -25,7 +25,7 @@ def decode(body: bytes) -> dict[str, Any]:
 
 def decode_collection(body: bytes) -> dict[str, Any]:
     value = decode(body)
-    items = next(iter(value.values()), []) if len(value) == 1 else value
+    items: Any = next(iter(value.values()), []) if len(value) == 1 else value
     return {"collection": items if isinstance(items, list) else [items]}
 
 

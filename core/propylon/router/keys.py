@@ -7,15 +7,14 @@ string keys; with an older aiohttp the key is its name.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from aiohttp import web
 
-T = TypeVar("T")
 _REQUEST_KEY = getattr(web, "RequestKey", None)
 
 
-def request_key(name: str, kind: type[T]) -> Any:
+def request_key(name: str, kind: Any) -> Any:
     """A key for ``request[key]``: a ``web.RequestKey[kind]`` where aiohttp has it."""
     return _REQUEST_KEY(name, kind) if _REQUEST_KEY is not None else f"propylon.{name}"
 

@@ -10,6 +10,7 @@ from propylon.proxy.factory import ProxyFactory
 from propylon.router import system
 from propylon.router.factory import HandlerFactory
 from propylon.router.fallback import ANY, Fallback
+from propylon.router.handler import Handler
 from propylon.router.protocol import ServerOptions
 
 DEFAULT_MAX_PAYLOAD = 10 << 20
@@ -51,7 +52,7 @@ def _add_system_routes(
         path = options.health_path
         router.add_route("GET", path, system.health)
         fallback.add("GET", path)
-    catch_alls = []
+    catch_alls: list[tuple[str, Handler]] = []
     if ctx.debug or ctx.service.debug_endpoint:
         catch_alls.append(("/__debug/", system.new_debug_handler(ctx.log)))
     if ctx.service.echo_endpoint:

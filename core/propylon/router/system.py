@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import orjson
 from aiohttp import web
 
+from propylon.router.handler import Handler
 from propylon.router.headers import canonical
 from propylon.router.request import route_params
 
@@ -25,7 +26,7 @@ async def health(_request: web.Request) -> web.Response:
     return _json({"agents": {}, "now": now, "status": "ok"})
 
 
-def new_debug_handler(log: logging.Logger) -> web.RequestHandler:
+def new_debug_handler(log: logging.Logger) -> Handler:
     async def debug(request: web.Request) -> web.Response:
         body = await request.read()
         if log.isEnabledFor(logging.DEBUG):

@@ -153,7 +153,7 @@ def send(
 ) -> Reply:
     """One request with ``http.client``: status, headers and body exactly as sent back."""
     parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
     try:
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         conn.request(method, path, body=body, headers=headers or {})

@@ -156,9 +156,9 @@ class ClientPool:
         limit: int,
     ) -> BackendResponse:
         # A body goes out chunked, as a streamed client body does; an empty one as length 0.
-        if body:
-            data, chunked = body, True
-        else:
+        data: bytes | None = body
+        chunked: bool | None = True
+        if not body:
             data, chunked = (None if method in ("GET", "HEAD") else b""), None
         async with self.session.request(
             method, url, headers=headers, data=data, chunked=chunked, allow_redirects=False

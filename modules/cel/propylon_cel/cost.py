@@ -83,7 +83,7 @@ def shape(expression: str) -> Shape:
 
 def _iteration_variables(toks: list[str], paren: int) -> frozenset[str]:
     """``x`` in ``.all(x, ...)``; ``k, v`` in the two-variable form."""
-    names = []
+    names: list[str] = []
     at = paren + 1
     while at + 1 < len(toks) and _is_name(toks[at]) and toks[at + 1] == "," and len(names) < 2:
         names.append(toks[at])

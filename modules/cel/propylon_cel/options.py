@@ -37,6 +37,6 @@ def at_stage(checks: Checks, stage: Stage) -> tuple[Expression, ...]:
 
 CEL: Namespace[Checks] = Namespace(
     "validation/cel",
-    Checks,  # type: ignore[arg-type]  # a list of objects, read as a tuple of Check
+    Checks,  # a list of objects, read as a tuple of Check
     frozenset({Scope.ENDPOINT, Scope.BACKEND}),
 )

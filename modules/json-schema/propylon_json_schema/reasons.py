@@ -95,7 +95,8 @@ def _limit(name: str, measure: Callable[[Any], Any]) -> Callable[[Error, Any], s
 
 def _unique(error: Error, _kind: Any) -> str:
     seen: dict[bytes, int] = {}
-    for i, item in enumerate(error.instance):
+    items: Any = error.instance
+    for i, item in enumerate(items):
         try:
             key = orjson.dumps(_number_key(item), option=orjson.OPT_SORT_KEYS)
         except (TypeError, orjson.JSONEncodeError):
@@ -130,7 +131,8 @@ def _additional(error: Error, kind: Any) -> str:
 
 
 def _additional_items(error: Error, kind: Any) -> str:
-    return f"last {len(error.instance) - kind.limit} additionalItem(s) not allowed"
+    items: Any = error.instance
+    return f"last {len(items) - kind.limit} additionalItem(s) not allowed"
 
 
 def _one_of_many(error: Error, kind: Any) -> str:

@@ -3,7 +3,7 @@ configured one for a validator or a signer."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from joserfc.jws import JWSRegistry
 
@@ -44,7 +44,7 @@ class SingleAlgorithm(JWSRegistry):
         super().__init__(algorithms=[alg], strict_check_header=False)
         self.alg = alg
 
-    def get_alg(self, name: str):  # type: ignore[no-untyped-def]
+    def get_alg(self, name: str) -> Any:
         if name != self.alg or name not in self.algorithms:
             return super().get_alg(name)
         return self.algorithms[name]

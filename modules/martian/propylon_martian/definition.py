@@ -223,7 +223,8 @@ def _kind(value: object) -> str:
         return "a boolean"
     if isinstance(value, int | float):
         return "a number"
-    return {dict: "an object", list: "a list", str: "a string"}.get(type(value), "null")
+    names: dict[type, str] = {dict: "an object", list: "a list", str: "a string"}
+    return names.get(type(value), "null")
 
 
 # Each modifier's name -> the keys it reads (besides ``scope``) and its parser.

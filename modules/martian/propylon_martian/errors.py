@@ -14,6 +14,8 @@ class MultiError(ModifierError):
     """Every failure of a ``fifo.Group`` with ``aggregateErrors``, one per line as martian
     joins them."""
 
+    errors: list[ModifierError]
+
     def __init__(self, errors: list[ModifierError]) -> None:
         flat: list[ModifierError] = []
         for error in errors:

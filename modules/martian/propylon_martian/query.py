@@ -70,8 +70,8 @@ class ParamVerifier:
         form = parse_query(req.raw_query)
         content_type = req.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if req.method in ("POST", "PUT", "PATCH") and content_type == FORM:
-            for key, found in parse_query(req.body.decode("utf-8", "replace")).items():
-                form.setdefault(key, []).extend(found)
+            for key, values in parse_query(req.body.decode("utf-8", "replace")).items():
+                form.setdefault(key, []).extend(values)
         found = form.get(self.name)
         if found is None:
             report(f"request({req.url()}) param verification error: key {self.name} not found")

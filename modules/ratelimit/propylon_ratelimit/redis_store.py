@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
 from propylon_ratelimit.bucket import SECOND, Rate
@@ -84,7 +85,7 @@ class RedisLink:
         self.log = log
         self.client: Redis | None = None
         self.pool: BlockingConnectionPool
-        self.script = None
+        self.script: AsyncScript | None = None
         self.down_until = 0.0
 
     def _connect(self) -> None:
