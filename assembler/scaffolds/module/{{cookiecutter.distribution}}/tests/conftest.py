@@ -1,4 +1,5 @@
-"""This module's test fixtures: a real backend, and a gateway configuration in front of it.
+"""This module's test fixtures: servers on a background loop, a real backend that records what
+it receives, and a gateway configuration in front of it.
 
 Fixtures of other test folders are not visible here: the folder has no ``__init__.py``, and
 the test files are prefixed with the module's name so they never clash with other modules'.
@@ -6,23 +7,24 @@ the test files are prefixed with the module's name so they never clash with othe
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from aiohttp import web
+from propylon.sdk.testing import RecordingBackend, Servers
 
 Config = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 
 @pytest.fixture
-def backend() -> web.Application:
-    async def data(_request: web.Request) -> web.Response:
-        return web.json_response({"ok": True})
+def servers() -> Iterator[Servers]:
+    with Servers() as started:
+        yield started
 
-    app = web.Application()
-    app.router.add_get("/data", data)
-    return app
+
+@pytest.fixture
+def backend() -> RecordingBackend:
+    return RecordingBackend(answer={"ok": True})
 
 
 @pytest.fixture

@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
-from propylon.sdk.testing import ConfigErrors, build_gateway, check_config, load_config
+from propylon.sdk.testing import (
+    ConfigErrors,
+    RecordingBackend,
+    Servers,
+    build_gateway,
+    check_config,
+    load_config,
+    send,
+)
 
 from {{ cookiecutter.package }} import module
 
 STAMPED = "endpoints[0] (GET /stamped).extra_config.{{ cookiecutter.namespace }}"
 
 
-async def _stamps_configured_endpoints_only(backend: web.Application, config) -> None:
-    async with TestServer(backend) as backend_server:
-        url = str(backend_server.make_url("")).rstrip("/")
-        service = load_config(config(url, {"value": "tested"}), [module])
-        async with TestClient(TestServer(build_gateway(service, [module]))) as client:
-            stamped = await client.get("/stamped")
-            assert stamped.headers["X-Hello"] == "tested"  # handler layer
-            assert await stamped.json() == {"ok": True, "hello": "tested"}  # proxy layer
-            plain = await client.get("/plain")
-            assert "X-Hello" not in plain.headers
-            assert await plain.json() == {"ok": True}
-
-
-def test_stamps_configured_endpoints_only(backend, config) -> None:
-    asyncio.run(_stamps_configured_endpoints_only(backend, config))
+def test_stamps_configured_endpoints_only(
+    servers: Servers, backend: RecordingBackend, config
+) -> None:
+    service = load_config(config(servers.start(backend.app()), {"value": "tested"}), [module])
+    gateway = servers.start(build_gateway(service, [module]))
+    stamped = send("GET", gateway + "/stamped")
+    assert stamped.headers["X-Hello"] == "tested"  # handler layer
+    assert stamped.json() == {"ok": True, "hello": "tested"}  # proxy layer
+    plain = send("GET", gateway + "/plain")
+    assert "X-Hello" not in plain.headers
+    assert plain.json() == {"ok": True}
+    assert backend.hits == 2
 
 
 @pytest.mark.parametrize(
