@@ -8,8 +8,6 @@ sequential) and its flatmap, then the static data; shadow backends apart, in the
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from propylon.config.core_options import PROXY
 from propylon.config.model import BackendConfig, EndpointConfig
 from propylon.proxy.concurrent import new_concurrent
@@ -20,7 +18,7 @@ from propylon.proxy.merge import new_merge
 from propylon.proxy.request import new_load_balancer, new_request_builder
 from propylon.proxy.shadow import new_shadow_factory
 from propylon.proxy.static import new_static
-from propylon.proxy.types import Proxy
+from propylon.proxy.types import BackendFactory, Proxy, ProxyFactory
 from propylon.transport.client import ClientFactory
 
 __all__ = [
@@ -32,9 +30,6 @@ __all__ = [
     "new_default_proxy_factory",
     "new_proxy_factory",
 ]
-
-BackendFactory = Callable[[BackendConfig], Proxy]
-ProxyFactory = Callable[[EndpointConfig], Proxy]
 
 
 def new_backend_factory(client_factory: ClientFactory) -> BackendFactory:

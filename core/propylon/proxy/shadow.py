@@ -17,9 +17,7 @@ from dataclasses import replace
 from propylon.config.core_options import PROXY
 from propylon.config.model import BackendConfig, EndpointConfig
 from propylon.proxy.errors import ProxyError
-from propylon.proxy.types import Proxy, Request, Response
-
-ProxyFactory = Callable[[EndpointConfig], Proxy]
+from propylon.proxy.types import Proxy, ProxyFactory, Request, Response
 
 
 def is_shadow(backend: BackendConfig) -> bool:
@@ -29,11 +27,9 @@ def is_shadow(backend: BackendConfig) -> bool:
 
 def shadow_timeout(backend: BackendConfig) -> float:
     options = PROXY.of(backend)
-    return (
-        options.shadow_timeout
-        if options is not None and options.shadow_timeout
-        else backend.timeout
-    )
+    if options is not None and options.shadow_timeout:
+        return options.shadow_timeout
+    return backend.timeout
 
 
 class OnlyShadowsError(ProxyError):

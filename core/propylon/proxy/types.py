@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from propylon.config.model import BackendConfig, EndpointConfig
 from propylon.types import Headers, Query
 
 __all__ = [
+    "BackendFactory",
     "Headers",
     "MergeMiddleware",
     "Metadata",
     "Middleware",
     "Proxy",
+    "ProxyFactory",
     "Query",
     "Request",
     "Response",
@@ -113,3 +116,6 @@ Proxy = Callable[[Request], Awaitable[Response]]
 Middleware = Callable[[Proxy], Proxy]
 # A merge wraps several: ``new_merge(options)(*nexts) -> Proxy``.
 MergeMiddleware = Callable[..., Proxy]
+# The factories of the proxy layers: a backend's proxy, an endpoint's pipe.
+BackendFactory = Callable[[BackendConfig], Proxy]
+ProxyFactory = Callable[[EndpointConfig], Proxy]
