@@ -115,18 +115,23 @@ class GatewayProtocol(RequestHandler):
         self._line_ended = False
         self._line_length = 0
         self._busy_data = False  # bytes received while a request was handled
-        self._head_timer: asyncio.TimerHandle | None = None
-        self._write_timer: asyncio.TimerHandle | None = None
+        # One deadline at a time (the head's, then the response's), watched by one timer that
+        # is re-armed lazily: a keep-alive request costs no timer of its own.
+        self._deadline: float | None = None
+        self._overdue = ""
+        self._timer: asyncio.TimerHandle | None = None
+        self._clock: asyncio.AbstractEventLoop | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
+        self._clock = asyncio.get_running_loop()
         self._start_head_timer()  # as Go: the first head's time counts from the connection
 
     def data_received(self, data: bytes) -> None:
         if not self._awaiting_head:
             self._busy_data = True
         elif data:
-            if self._head_timer is None:
+            if self._deadline is None:
                 self._start_head_timer()
             if not self._line_ended and not self._read_request_line(data):
                 self.refuse(400, "a request line without an HTTP version (HTTP/0.9)")
@@ -159,11 +164,9 @@ class GatewayProtocol(RequestHandler):
     def head_complete(self) -> None:
         """The request's head is parsed: the header timeout stops, the write timeout starts."""
         self._awaiting_head = False
-        self._cancel_timers()
+        self._deadline = None
         if self.options.write_timeout > 0:
-            self._write_timer = asyncio.get_running_loop().call_later(
-                self.options.write_timeout, self._timed_out, "the response was not written"
-            )
+            self._arm(self.options.write_timeout, "the response was not written")
 
     async def finish_response(
         self, request: BaseRequest, resp: StreamResponse, start_time: float | None
@@ -171,7 +174,7 @@ class GatewayProtocol(RequestHandler):
         try:
             return await super().finish_response(request, resp, start_time)
         finally:
-            self._cancel_timers()
+            self._deadline = None
             # The next bytes start the next head (timed from its first byte) unless the body
             # is still coming (aiohttp reads it away) or more was pipelined meanwhile.
             self._awaiting_head = request.content.is_eof()
@@ -210,20 +213,33 @@ class GatewayProtocol(RequestHandler):
         return 400
 
     def _start_head_timer(self) -> None:
-        self._head_timer = asyncio.get_running_loop().call_later(
-            self.options.read_header_timeout, self._timed_out, "the request head was not received"
-        )
+        self._arm(self.options.read_header_timeout, "the request head was not received")
 
-    def _timed_out(self, what: str) -> None:
-        self._head_timer = self._write_timer = None
-        log.debug("closed the connection of %s: %s in time", self._peer(), what)
+    def _arm(self, seconds: float, overdue: str) -> None:
+        clock = self._clock or asyncio.get_running_loop()
+        self._deadline = clock.time() + seconds
+        self._overdue = overdue
+        if self._timer is None:
+            self._timer = clock.call_at(self._deadline, self._wake)
+
+    def _wake(self) -> None:
+        """The timer's turn: the deadline passed (close), moved later (sleep on), or ended."""
+        self._timer = None
+        deadline = self._deadline
+        if deadline is None or self._clock is None:
+            return
+        if self._clock.time() < deadline:
+            self._timer = self._clock.call_at(deadline, self._wake)
+            return
+        self._deadline = None
+        log.debug("closed the connection of %s: %s in time", self._peer(), self._overdue)
         self.force_close()
 
     def _cancel_timers(self) -> None:
-        for timer in (self._head_timer, self._write_timer):
-            if timer is not None:
-                timer.cancel()
-        self._head_timer = self._write_timer = None
+        self._deadline = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
     def _peer(self) -> str:
         peer = self.peername

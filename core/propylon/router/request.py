@@ -57,7 +57,9 @@ def add_header(request: web.Request, name: str, value: str) -> None:
 def route_params(request: web.Request) -> Mapping[str, str]:
     """The params of the route serving ``request``: the one it was matched to again if a
     router plugin rewrote it, else aiohttp's."""
-    rerouted = request.get(ROUTE_MATCH)
+    # An empty request storage (the common case) answers without a lookup: a missing key
+    # costs a KeyError inside aiohttp's Mapping.get.
+    rerouted = request.get(ROUTE_MATCH) if len(request) else None
     return request.match_info if rerouted is None else rerouted
 
 
@@ -111,22 +113,18 @@ def new_request_reader(
         params = {key: match[name] for name, key in param_names}
         for name, key in param_names:
             check_param(name, params[key], path_decoding)
-        added_params = request.get(ADDED_PARAMS)
-        if added_params:
-            params.update(added_params)
-        added_headers = request.get(ADDED_HEADERS)
-        if added_headers:
-            headers.update(added_headers)
+        claims = None
+        if len(request):  # values extensions left on the request (none in the common case)
+            added_params = request.get(ADDED_PARAMS)
+            if added_params:
+                params.update(added_params)
+            added_headers = request.get(ADDED_HEADERS)
+            if added_headers:
+                headers.update(added_headers)
+            claims = request.get(CLAIMS)
         body = await _read_body(request, read_timeout) if request.body_exists else b""
         return Request(
-            request.method,
-            request.path,
-            params,
-            headers,
-            query,
-            body,
-            remote=remote,
-            claims=request.get(CLAIMS),
+            request.method, request.path, params, headers, query, body, remote=remote, claims=claims
         )
 
     return build
