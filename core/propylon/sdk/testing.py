@@ -36,9 +36,11 @@ from propylon.gateway import build_application, edition_modules
 from propylon.modules.contract import Module
 from propylon.plugin.loader import PluginReport, load_plugin
 from propylon.plugin.registry import PluginRegistry
+from propylon.sdk.processes import GatewayProcess, free_port
 
 __all__ = [
     "ConfigErrors",
+    "GatewayProcess",
     "PluginRegistry",
     "PluginReport",
     "Problems",
@@ -49,6 +51,7 @@ __all__ = [
     "Servers",
     "build_gateway",
     "check_config",
+    "free_port",
     "load_config",
     "load_plugins",
     "send",
