@@ -77,15 +77,19 @@ def other_work(before: Snapshot, after: Snapshot) -> float:
     """CPU used between two snapshots by processes not started by this one, in % of a core.
 
     Kernel threads are left out (they also carry our own loopback traffic); a process that
-    ended meanwhile counts through its parent's children times, less what it had used
-    before the first snapshot.
+    ended meanwhile counts through its parent's children times (its nearest surviving
+    ancestor's, when the parent ended too), less what it had used before the first snapshot.
     """
     ours = _descendants(after.procs, {os.getpid()}) | _descendants(before.procs, {os.getpid()})
     kernel = _descendants(after.procs, {2})
-    gone: dict[int, int] = {}  # parent -> ticks its ended children had before the window
+    gone: dict[int, int] = {}  # survivor -> ticks its ended descendants had before the window
     for pid, proc in before.procs.items():
         if pid not in after.procs:
-            gone[proc.ppid] = gone.get(proc.ppid, 0) + proc.ticks
+            # A parent that ended too hands them on: charge the nearest surviving ancestor.
+            heir = proc.ppid
+            while heir in before.procs and heir not in after.procs:
+                heir = before.procs[heir].ppid
+            gone[heir] = gone.get(heir, 0) + proc.ticks
     ticks = 0
     for pid, proc in after.procs.items():
         if pid in ours or pid in kernel:
@@ -96,7 +100,10 @@ def other_work(before: Snapshot, after: Snapshot) -> float:
         else:
             ticks += proc.own - old.own + max(0, proc.reaped - old.reaped - gone.get(pid, 0))
     wall = after.wall - before.wall
-    return 100.0 * ticks / TICK / wall if wall > 0 else 0.0
+    if wall <= 0:
+        return 0.0
+    # More than every CPU is impossible: what is left over is time from before the window.
+    return min(100.0 * ticks / TICK / wall, 100.0 * CPUS)
 
 
 def wait_idle(threshold: float, timeout: float, samples: int = 3) -> float:

@@ -1,4 +1,5 @@
-"""The three servers under test: nginx backend, nginx reference proxy, Propylon gateway.
+"""The three servers under test: nginx backend, nginx reference proxy, Propylon gateway
+(one endpoint per scenario).
 
 The nginx settings are PERFORMANCE.md's "fair nginx reference"; each nginx gets its own
 pid, log and temp paths under the run's folder so it never touches the system's nginx.
@@ -10,12 +11,17 @@ import json
 import os
 import shlex
 import shutil
+import subprocess
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from procs import BenchError, Supervisor, wait_http
+import token_maker
+from procs import BenchError, Supervisor, tail, wait_http
+from scenarios import JWKS_PATH, PAYLOAD_PATH, Answer, Scenario, Setup
 
-PATH = "/passthrough"
+PATH = PAYLOAD_PATH
 # About 300 bytes once serialised, like the reference measurements' static file.
 PAYLOAD = {
     "id": 1024,
@@ -110,22 +116,49 @@ def proxy_conf(root: Path, port: int, backend_port: int, workers: int) -> str:
     return _nginx_conf(root, workers, port, body)
 
 
-def gateway_conf(port: int, backend_port: int) -> dict:
-    """KrakenD v3: one endpoint, one backend, default (json) encodings."""
-    return {
+def gateway_conf(port: int, setup: Setup, chosen: list[Scenario]) -> dict:
+    """KrakenD v3: one endpoint per scenario, each on the same backend file."""
+    service: dict = {}
+    for scenario in chosen:
+        service.update(scenario.service)
+    config: dict = {
         "version": 3,
-        "name": "propylon passthrough benchmark",
+        "name": "propylon benchmark",
         "listen_ip": "127.0.0.1",
         "port": port,
         "timeout": "3s",
-        "endpoints": [
-            {
-                "endpoint": PATH,
-                "method": "GET",
-                "backend": [{"host": [f"http://127.0.0.1:{backend_port}"], "url_pattern": PATH}],
-            }
-        ],
+        "endpoints": [scenario.endpoint(setup) for scenario in chosen],
     }
+    if service:
+        config["extra_config"] = service
+    return config
+
+
+def installed_modules(propylon: list[str]) -> set[str]:
+    """Module names from ``propylon version`` (indented lines after the core's)."""
+    try:
+        done = subprocess.run(
+            [*propylon, "version"], capture_output=True, text=True, check=False, timeout=60
+        )
+    except OSError as exc:
+        raise BenchError(f"cannot run {' '.join(propylon)}: {exc}") from None
+    if done.returncode:
+        raise BenchError(f"{' '.join(propylon)} version failed:\n{done.stderr.strip()}")
+    return {
+        line.split()[0] for line in done.stdout.splitlines() if line[:1].isspace() and line.strip()
+    }
+
+
+def probe(url: str, headers: dict[str, str]) -> Answer:
+    """One GET, whatever its status."""
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            return Answer(resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read())
+    except urllib.error.HTTPError as exc:
+        return Answer(exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read())
+    except (urllib.error.URLError, OSError) as exc:
+        raise BenchError(f"{url}: {exc}") from None
 
 
 def start_nginx(sup: Supervisor, nginx: str, root: Path, conf: str, port: int) -> None:
@@ -138,28 +171,50 @@ def start_nginx(sup: Supervisor, nginx: str, root: Path, conf: str, port: int) -
 
 
 def start_all(
-    sup: Supervisor, tmp: Path, ports: Ports, propylon: list[str], workers: int, proxy_workers: int
-) -> None:
-    """Backend, then reference proxy, then gateway; checks the gateway returns the payload."""
+    sup: Supervisor,
+    tmp: Path,
+    ports: Ports,
+    propylon: list[str],
+    workers: int,
+    proxy_workers: int,
+    chosen: list[Scenario],
+    token_python: str,
+) -> Setup:
+    """Backend, then reference proxy, then gateway; checks each endpoint answers as it should."""
     nginx = find_tool("nginx")
-    # nginx workers run as an unprivileged user when started by root: let them read the file.
+    # nginx workers run as an unprivileged user when started by root: let them read the files.
     tmp.chmod(0o755)
     backend, proxy = tmp / "backend", tmp / "proxy"
-    (backend / "www").mkdir(mode=0o755, parents=True)
-    page = backend / "www" / PATH.lstrip("/")
+    www = backend / "www"
+    www.mkdir(mode=0o755, parents=True)
+    page = www / PATH.lstrip("/")
     page.write_bytes(json.dumps(PAYLOAD).encode())
-    page.chmod(0o644)
+    setup = Setup(f"http://127.0.0.1:{ports.backend}")
+    if any(s.name == "rs256" for s in chosen):
+        jwks = www / JWKS_PATH.lstrip("/")
+        setup = Setup(setup.backend, token_maker.mint(token_python, jwks))
+    for served in www.iterdir():
+        served.chmod(0o644)
     backend.chmod(0o755)
     start_nginx(sup, nginx, backend, backend_conf(backend, ports.backend), ports.backend)
     conf = proxy_conf(proxy, ports.proxy, ports.backend, proxy_workers)
     start_nginx(sup, nginx, proxy, conf, ports.proxy)
 
     config = tmp / "gateway.json"
-    config.write_text(json.dumps(gateway_conf(ports.gateway, ports.backend), indent=2))
+    config.write_text(json.dumps(gateway_conf(ports.gateway, setup, chosen), indent=2))
     log = tmp / "gateway.log"
     argv = [*propylon, "run", "-c", str(config), "-w", str(workers), "-p", str(ports.gateway)]
     proc = sup.start("propylon", argv, log)
     wait_http(f"http://127.0.0.1:{ports.gateway}/__health", proc, log)
-    got = wait_http(f"http://127.0.0.1:{ports.gateway}{PATH}", proc, log)
-    if json.loads(got) != PAYLOAD:
-        raise BenchError(f"the gateway's {PATH} answered {got[:200]!r}, not the backend's JSON")
+    for scenario in chosen:
+        url = f"http://127.0.0.1:{ports.gateway}{scenario.path}"
+        wrong = (
+            scenario.check(probe(url, scenario.headers(setup)), PAYLOAD) if scenario.check else None
+        )
+        if wrong:
+            raise BenchError(f"the gateway's {scenario.path} {wrong}\n{tail(log)}")
+    if any(s.name == "rs256" for s in chosen):
+        refused = probe(f"http://127.0.0.1:{ports.gateway}/rs256", {})
+        if refused.status != 401:
+            raise BenchError(f"the gateway's /rs256 answered {refused.status} without a token")
+    return setup

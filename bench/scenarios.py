@@ -1,0 +1,181 @@
+"""The endpoint shapes measured beside pass-through, one gateway endpoint each.
+
+Every scenario proxies the same backend file as pass-through and adds the work of one
+module (or two): its figure divided by pass-through's, from the same run, is what that
+work costs per request.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+PAYLOAD_PATH = "/passthrough"
+JWKS_PATH = "/jwks.json"
+ORIGIN = "https://app.example.com"
+LUA_HEADER = ("X-Bench-Lua", "modified")
+LUA_FIELD = ("name", "changed-by-lua")
+CEL_HEADER = ("X-Bench", "cel")
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: dict[str, str]  # names in lower case
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What the scenarios' endpoints depend on, known once the servers have ports."""
+
+    backend: str  # http://127.0.0.1:PORT
+    token: str = ""
+
+
+Check = Callable[[Answer, dict], "str | None"]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    modules: tuple[str, ...]  # as `propylon version` lists them
+    summary: str
+    extra: Callable[[Setup], dict] = lambda _s: {}  # the endpoint's extra_config
+    service: dict = field(default_factory=dict)  # added to the service's extra_config
+    headers: Callable[[Setup], dict[str, str]] = lambda _s: {}
+    input_headers: tuple[str, ...] = ()
+    check: Check | None = None  # why the answer is wrong, or None
+
+    @property
+    def path(self) -> str:
+        return f"/{self.name}"
+
+    def endpoint(self, setup: Setup) -> dict:
+        endpoint: dict = {
+            "endpoint": self.path,
+            "method": "GET",
+            "backend": [{"host": [setup.backend], "url_pattern": PAYLOAD_PATH}],
+        }
+        if self.input_headers:
+            endpoint["input_headers"] = list(self.input_headers)
+        extra = self.extra(setup)
+        if extra:
+            endpoint["extra_config"] = extra
+        return endpoint
+
+
+def _same_payload(answer: Answer, payload: dict) -> str | None:
+    if answer.status != 200 or json.loads(answer.body) != payload:
+        return f"answered {answer.status} {answer.body[:200]!r}, not the backend's JSON"
+    return None
+
+
+def _lua_check(answer: Answer, payload: dict) -> str | None:
+    expected = {**payload, LUA_FIELD[0]: LUA_FIELD[1]}
+    if answer.status != 200 or json.loads(answer.body) != expected:
+        return f"answered {answer.status} {answer.body[:200]!r}, without the field set by Lua"
+    if answer.headers.get(LUA_HEADER[0].lower()) != LUA_HEADER[1]:
+        return f"answered without the header {LUA_HEADER[0]} set by Lua"
+    return None
+
+
+def _cors_check(answer: Answer, payload: dict) -> str | None:
+    if answer.headers.get("access-control-allow-origin") not in ("*", ORIGIN):
+        return "answered without Access-Control-Allow-Origin"
+    return _same_payload(answer, payload)
+
+
+_LUA_POST = f"""local r = response.load()
+r:headers("{LUA_HEADER[0]}", "{LUA_HEADER[1]}")
+r:data():set("{LUA_FIELD[0]}", "{LUA_FIELD[1]}")"""
+
+ALL: tuple[Scenario, ...] = (
+    Scenario("passthrough", (), "one backend, JSON decoded and re-encoded", check=_same_payload),
+    Scenario(
+        "rs256",
+        ("jwt",),
+        "auth/validator RS256, JWK set over http from the backend, cached",
+        extra=lambda s: {
+            "auth/validator": {
+                "alg": "RS256",
+                "jwk_url": f"{s.backend}{JWKS_PATH}",
+                "disable_jwk_security": True,
+                "cache": True,
+            }
+        },
+        headers=lambda s: {"Authorization": f"Bearer {s.token}"},
+        check=_same_payload,
+    ),
+    Scenario(
+        "lua",
+        ("lua",),
+        "modifier/lua-proxy post: sets a header and a data field",
+        extra=lambda _s: {"modifier/lua-proxy": {"post": _LUA_POST}},
+        check=_lua_check,
+    ),
+    Scenario(
+        "cel",
+        ("cel",),
+        "validation/cel on a request header (holds)",
+        extra=lambda _s: {
+            "validation/cel": [
+                {"check_expr": f"'{CEL_HEADER[1]}' in req_headers['{CEL_HEADER[0]}']"}
+            ]
+        },
+        headers=lambda _s: {CEL_HEADER[0]: CEL_HEADER[1]},
+        input_headers=(CEL_HEADER[0],),
+        check=_same_payload,
+    ),
+    Scenario(
+        "cors_ratelimit",
+        ("cors", "ratelimit"),
+        "security/cors (service, Origin sent) + qos/ratelimit/router, never refusing",
+        extra=lambda _s: {"qos/ratelimit/router": {"max_rate": 1_000_000_000}},
+        service={"security/cors": {"allow_origins": [ORIGIN], "allow_methods": ["GET"]}},
+        headers=lambda _s: {"Origin": ORIGIN},
+        check=_cors_check,
+    ),
+)
+BY_NAME = {s.name: s for s in ALL}
+
+
+def parse(text: str | None) -> list[str] | None:
+    """Names from ``--scenarios a,b``; None when not given (all that can run)."""
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in BY_NAME]
+    if unknown:
+        raise ValueError(
+            f"unknown scenario {', '.join(unknown)}: choose among {', '.join(BY_NAME)}"
+        )
+    return names
+
+
+def select(
+    requested: list[str] | None, installed: set[str], token_problem: str | None
+) -> tuple[list[Scenario], dict[str, str]]:
+    """The scenarios to run (pass-through always first) and, for the others, why not.
+
+    A scenario asked for by name that cannot run is an error (a ValueError); by default the
+    ones that cannot are skipped.
+    """
+    names = list(BY_NAME) if requested is None else requested
+    chosen, skipped = [BY_NAME["passthrough"]], {}
+    for name in names:
+        scenario = BY_NAME[name]
+        if scenario in chosen:
+            continue
+        missing = [m for m in scenario.modules if m not in installed]
+        why = f"module {', '.join(missing)} not installed" if missing else None
+        if not why and name == "rs256" and token_problem:
+            why = token_problem
+        if why and requested is not None:
+            raise ValueError(f"scenario {name} cannot run: {why}")
+        if why:
+            skipped[name] = why
+        else:
+            chosen.append(scenario)
+    return chosen, skipped
