@@ -1,5 +1,6 @@
 """Fixtures of the assembler tests: the ``assemble`` command, test manifests and modules, one
-ACME build shared by the session, and the container engine when this machine has one.
+ACME build and one Community Edition build shared by the session, and the container engine
+when this machine has one.
 
 Everything runs for real: uv resolves and builds, pip installs into new virtual
 environments, podman loads and runs the images. uv's and the assembler's caches are kept
@@ -24,6 +25,7 @@ from tests.conftest import PYTHON, REPO
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ACME = REPO / "examples" / "acme"
+CE = REPO / "editions" / "ce" / "manifest.toml"
 CONTAINERS_SH = REPO / "scripts" / "containers.sh"
 
 
@@ -140,13 +142,23 @@ def build(manifest: Path, out: Path, *args: str, env: dict[str, str] | None = No
     return Built(out, report, result.stderr)
 
 
+def build_locked(manifest: Path, out: Path) -> Built:
+    """``assemble build MANIFEST --locked``, with the image when this machine can make it."""
+    prepare_containers()  # in CI: makes the base image the build needs
+    image = [] if base_tar().is_file() else ["--no-image"]
+    return build(manifest, out, "--locked", *image)
+
+
 @pytest.fixture(scope="session")
 def acme_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The ACME example built once from its committed lock, with its image when possible."""
-    out = tmp_path_factory.mktemp("acme") / "out"
-    prepare_containers()  # in CI: makes the base image the build needs
-    image = [] if base_tar().is_file() else ["--no-image"]
-    return build(ACME / "manifest.toml", out, "--locked", *image)
+    return build_locked(ACME / "manifest.toml", tmp_path_factory.mktemp("acme") / "out")
+
+
+@pytest.fixture(scope="session")
+def ce_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The Community Edition built once from its committed lock, with its image when possible."""
+    return build_locked(CE, tmp_path_factory.mktemp("ce") / "out")
 
 
 def new_venv(folder: Path) -> Path:
@@ -154,10 +166,10 @@ def new_venv(folder: Path) -> Path:
     return folder / "bin"
 
 
-@pytest.fixture(scope="session")
-def acme_venv(acme_build: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new virtual environment with acme-gateway installed from the wheelhouse alone."""
-    bin_dir = new_venv(tmp_path_factory.mktemp("acme-venv") / "venv")
+def install(built: Built, dist: str, folder: Path) -> Path:
+    """A new virtual environment at ``folder`` with ``dist`` installed from the build's
+    wheelhouse alone, as a user does; returns its bin folder."""
+    bin_dir = new_venv(folder)
     subprocess.run(
         [
             bin_dir / "pip",
@@ -165,13 +177,19 @@ def acme_venv(acme_build: Built, tmp_path_factory: pytest.TempPathFactory) -> Pa
             "--quiet",
             "--no-index",
             "--find-links",
-            acme_build.out / "wheelhouse",
-            "acme-gateway",
+            built.out / "wheelhouse",
+            dist,
         ],
         check=True,
         env=clean_pip_env(),
     )
     return bin_dir
+
+
+@pytest.fixture(scope="session")
+def acme_venv(acme_build: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new virtual environment with acme-gateway installed from the wheelhouse alone."""
+    return install(acme_build, "acme-gateway", tmp_path_factory.mktemp("acme-venv") / "venv")
 
 
 def clean_pip_env() -> dict[str, str]:

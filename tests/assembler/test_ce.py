@@ -11,15 +11,13 @@ from pathlib import Path
 import pytest
 
 from tests.assembler.conftest import (
+    CE,
     REPO,
+    Built,
     assemble,
-    base_tar,
-    build,
     container_env,
     prepare_containers,
 )
-
-CE = REPO / "editions" / "ce" / "manifest.toml"
 
 
 def module_folders() -> list[str]:
@@ -37,13 +35,10 @@ def test_ce_lock_is_current() -> None:
     assemble("check", CE)
 
 
-def test_ce_builds_quickly(tmp_path: Path) -> None:
-    prepare_containers()
-    image = [] if base_tar().is_file() else ["--no-image"]
-    built = build(CE, tmp_path / "ce", "--locked", *image)
-    assert sorted(m["name"] for m in built.report["modules"]) == module_folders()
+def test_ce_builds_quickly(ce_build: Built) -> None:
+    assert sorted(m["name"] for m in ce_build.report["modules"]) == module_folders()
     # Warm caches: the whole build, image included, stays well under 30 s.
-    assert built.report["total_seconds"] < 30, built.report["durations"]
+    assert ce_build.report["total_seconds"] < 30, ce_build.report["durations"]
 
 
 @pytest.mark.slow
