@@ -1,14 +1,15 @@
-"""Gateways built with the module in front of real backends, all served on 127.0.0.1."""
+"""Gateways built with the module in front of real backends, all served on 127.0.0.1; the
+recording ``backend`` (fails on demand: set ``status``) is propylon's pytest plugin's."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from aiohttp import web
-from propylon.sdk.testing import RecordingBackend, Servers, build_gateway, load_config
+from propylon.sdk.testing import Servers
 from propylon_circuit_breaker import module
 
 
@@ -35,26 +36,9 @@ class SlowBackend:
 
 
 @pytest.fixture
-def servers() -> Iterator[Servers]:
-    with Servers() as started:
-        yield started
-
-
-@pytest.fixture
-def backend(servers: Servers) -> tuple[RecordingBackend, str]:
-    """A backend that fails on demand (set ``status``) and counts its calls, and its URL."""
-    served = RecordingBackend()
-    return served, servers.start(served.app())
-
-
-@pytest.fixture
-def gateway(servers: Servers) -> Callable[[dict[str, Any]], str]:
+def gateway(gateway: Callable[..., str]) -> Callable[[dict[str, Any]], str]:
     """Serves a gateway with the module; returns its base URL."""
-
-    def start(config: dict[str, Any]) -> str:
-        return servers.start(build_gateway(load_config(config, [module]), [module]))
-
-    return start
+    return lambda config: gateway(config, module)
 
 
 @pytest.fixture
