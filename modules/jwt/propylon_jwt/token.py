@@ -6,6 +6,7 @@ each within the leeway).
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -62,7 +63,8 @@ class Verifier:
         """The claims of ``token``; raises ``InvalidToken`` or the key provider's error."""
         try:
             obj = jws.extract_compact(token.encode("ascii"), registry=self._registry)
-        except (JoseError, ValueError, UnicodeEncodeError) as exc:
+        except (JoseError, ValueError, UnicodeEncodeError, RecursionError) as exc:
+            # RecursionError: JSON nested deeper than the parser goes, before any signature.
             raise InvalidToken(f"malformed token: {exc}") from None
         header = obj.headers()
         if header.get("alg") != self._alg:
@@ -79,7 +81,7 @@ class Verifier:
             raise InvalidToken("bad signature")
         try:
             claims = json.loads(obj.payload)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise InvalidToken("the payload is not JSON") from None
         if not isinstance(claims, dict):
             raise InvalidToken("the payload is not a JSON object")
@@ -93,7 +95,9 @@ class Verifier:
         for name in _DATES:
             value = claims.get(name)
             if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int | float)
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)  # JSON's 1e400 is infinite, NaN is read too
             ):
                 raise InvalidToken(f"claim {name!r} is not a date")
         audience = claims.get("aud")
