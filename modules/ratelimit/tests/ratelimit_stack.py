@@ -1,31 +1,21 @@
-"""Real gateways for the ratelimit tests: ``propylon run`` processes (with their workers) and
-requests sent on fresh connections, each told which worker process accepted it."""
+"""Real gateways for the ratelimit tests: ``propylon run`` processes (``GatewayProcess``, with
+their workers) and requests sent on fresh connections from any loopback address, each told
+which worker process accepted it."""
 
 from __future__ import annotations
 
 import contextlib
 import http.client
-import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-LOOPBACK = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
-        return probe.getsockname()[1]
+from propylon.sdk.testing import GatewayProcess
 
 
 @dataclass
@@ -35,101 +25,31 @@ class Answer:
     worker: int  # pid of the process that accepted the connection (0: unknown)
 
 
-class PortTaken(Exception):
-    pass
+class ListeningGateway(GatewayProcess):
+    """A ``propylon run`` process ready only once every worker listens: before, the kernel
+    hands every connection to the workers already listening."""
 
-
-@dataclass
-class GatewayProcess:
-    """``python -m propylon run -c FILE -p PORT -w WORKERS``, stopped by ``stop``."""
-
-    config: dict[str, Any]
-    folder: Path
-    workers: int = 1
-    port: int = field(default_factory=free_port)
-    proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://{LOOPBACK}:{self.port}"
-
-    @property
-    def log_path(self) -> Path:
-        return self.folder / f"gateway-{self.port}.log"
-
-    def start(self, timeout: float = 20.0) -> GatewayProcess:
-        # A free port may be taken (by a client connection's ephemeral port) before the
-        # gateway binds it: then another is tried.
-        for _ in range(3):
-            try:
-                return self._start(timeout)
-            except PortTaken:
-                self.port = free_port()
-        return self._start(timeout)
-
-    def _start(self, timeout: float) -> GatewayProcess:
-        path = self.folder / f"gateway-{self.port}.json"
-        path.write_text(json.dumps({"version": 3, **self.config}), "utf-8")
-        args = [sys.executable, "-m", "propylon", "run", "-c", str(path)]
-        args += ["-p", str(self.port), "-w", str(self.workers), "-l", "WARNING"]
-        with self.log_path.open("wb") as log:
-            self.proc = subprocess.Popen(
-                args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
+    def start(self, timeout: float = 20.0) -> ListeningGateway:
+        super().start(timeout)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                if "Address already in use" in self.log():
-                    raise PortTaken(self.port)
-                raise RuntimeError(f"gateway exited with {self.proc.returncode}:\n{self.log()}")
-            pids = self.workers_pids()
-            # Every worker listening: otherwise the kernel hands all connections to the others.
-            ready = len(pids) >= self.workers and all(self.listening(p) for p in pids)
-            if ready and self._healthy():
-                return self
+        while not self.every_worker_listens():
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"workers not listening after {timeout}s:\n{self.log()}")
             time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"gateway not ready after {timeout}s:\n{self.log()}")
+        return self
 
-    def _healthy(self) -> bool:
-        with contextlib.suppress(OSError):
-            return get(self.url + "/__health").status == 200
-        return False
+    def every_worker_listens(self) -> bool:
+        pids = self.worker_pids()
+        listening = socket_inodes(f":{self.port:04X}", LISTEN)
+        return len(pids) >= self.workers and all(sockets_of(pid) & listening for pid in pids)
 
-    def workers_pids(self) -> list[int]:
-        """The processes serving: the workers, or the gateway itself with one worker."""
-        assert self.proc is not None
-        if self.workers <= 1:
-            return [self.proc.pid]
-        pids = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                # pid (comm) state ppid ...: comm may hold spaces, so read after its ')'.
-                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == self.proc.pid:
-                    pids.append(int(stat.parent.name))
-        return pids
 
-    def listening(self, pid: int) -> bool:
-        """Whether ``pid`` holds a socket listening on the gateway's port."""
-        return bool(sockets_of(pid) & socket_inodes(f":{self.port:04X}", LISTEN))
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-
-    def log(self) -> str:
-        return self.log_path.read_text("utf-8", "replace") if self.log_path.exists() else ""
-
-    def __enter__(self) -> GatewayProcess:
-        return self.start()
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
+def gateway_process(config: dict[str, Any], folder: Path, workers: int = 1) -> ListeningGateway:
+    """The gateway of a version 3 ``config`` (its ``version`` implied), logging warnings only,
+    its files in ``folder``."""
+    document = {"version": 3, **config}
+    return ListeningGateway(document, workers, args=["-l", "WARNING"], folder=folder)
 
 
 def get(

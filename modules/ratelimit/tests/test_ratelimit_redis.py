@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 import redis
-from propylon.sdk.testing import RecordingBackend, RedisServer, Servers, send
+from propylon.sdk.testing import GatewayProcess, RecordingBackend, RedisServer, Servers, send
 from propylon_ratelimit.redis_store import RETRY_AFTER
-from ratelimit_stack import GatewayProcess, burst, endpoint, get, statuses
+from ratelimit_stack import burst, endpoint, gateway_process, get, statuses
 
 pytestmark = pytest.mark.skipif(not RedisServer.available(), reason="redis-server not installed")
 
@@ -84,8 +84,8 @@ def pair(
     folder: Path = tmp_path_factory.mktemp("redis")
     config = gateway_config(backend[1], store.url)
     with (
-        GatewayProcess(config, folder, workers=2) as first,
-        GatewayProcess(config, folder, workers=1) as second,
+        gateway_process(config, folder, workers=2) as first,
+        gateway_process(config, folder, workers=1) as second,
     ):
         yield first, second
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from propylon.sdk import Module
-from propylon.sdk.testing import RecordingBackend, Servers
-from ratelimit_stack import Answer, GatewayProcess, burst, endpoint, statuses
+from propylon.sdk.testing import GatewayProcess, RecordingBackend, Servers
+from ratelimit_stack import Answer, burst, endpoint, gateway_process, statuses
 
 SLOW = {"every": "1h"}  # no refill during a test
 ENDPOINT_CAPACITY = 20
@@ -62,7 +62,7 @@ def running(
 ) -> Iterator[GatewayProcess]:
     backend[0].requests.clear()
     folder: Path = tmp_path_factory.mktemp(f"workers{request.param}")
-    with GatewayProcess(gateway_config(backend[1]), folder, workers=request.param) as process:
+    with gateway_process(gateway_config(backend[1]), folder, workers=request.param) as process:
         yield process
 
 
@@ -77,7 +77,7 @@ def test_the_module_is_installed_for_propylon_run() -> None:
 
 
 def test_the_endpoint_limit_holds_across_workers(running: GatewayProcess) -> None:
-    pids = running.workers_pids()
+    pids = running.worker_pids()
     assert len(pids) == running.workers
     answers = burst(running.url + "/limited", 50, workers=pids)
     assert statuses(answers) == {200: ENDPOINT_CAPACITY, 503: 50 - ENDPOINT_CAPACITY}
@@ -87,7 +87,7 @@ def test_the_endpoint_limit_holds_across_workers(running: GatewayProcess) -> Non
 
 
 def test_each_client_ip_is_limited_across_workers(running: GatewayProcess) -> None:
-    pids = running.workers_pids()
+    pids = running.worker_pids()
     seen: list[Answer] = []
     for source in ("127.0.0.2", "127.0.0.3"):
         answers = burst(running.url + "/by-ip", 16, source=source, workers=pids)
@@ -100,7 +100,7 @@ def test_each_client_ip_is_limited_across_workers(running: GatewayProcess) -> No
 
 
 def test_each_header_value_is_limited_across_workers(running: GatewayProcess) -> None:
-    pids = running.workers_pids()
+    pids = running.worker_pids()
     for key in ("alice", "bob"):
         answers = burst(running.url + "/by-header", 16, {"X-Api-Key": key}, workers=pids)
         assert statuses(answers) == {200: 5, 429: 11}, key
@@ -110,7 +110,7 @@ def test_each_header_value_is_limited_across_workers(running: GatewayProcess) ->
 def test_a_backend_limit_holds_across_workers(
     running: GatewayProcess, backend: tuple[RecordingBackend, str]
 ) -> None:
-    pids = running.workers_pids()
+    pids = running.worker_pids()
     answers = burst(running.url + "/proxied", 16, workers=pids)
     assert statuses(answers) == {200: 5, 500: 11}
     assert [r.path for r in backend[0].requests].count("/proxied") == 5
