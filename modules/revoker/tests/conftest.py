@@ -1,5 +1,6 @@
-"""Fixtures of the revoker's tests: a recording backend served in this process, a JWK file and
-its tokens, Redis servers, and gateway processes stopped at the end of each test."""
+"""Fixtures of the revoker's tests: a JWK file and its tokens, Redis servers, and gateway
+processes stopped at the end of each test; the recording backend served in this process is
+propylon's pytest plugin's (``servers``, ``backend``)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from propylon.sdk.testing import RecordingBackend, RedisServer, Servers
-from revoker_support import SECRET, SECRET_ENV, GatewayProcess, Tokens
+from propylon.sdk.testing import GatewayProcess, RedisServer
+from revoker_support import SECRET, SECRET_ENV, Tokens
 
 
 @pytest.fixture
@@ -17,18 +18,6 @@ def secret(monkeypatch: pytest.MonkeyPatch) -> str:
     """The interface's secret, in the environment of in-process gateways."""
     monkeypatch.setenv(SECRET_ENV, SECRET)
     return SECRET
-
-
-@pytest.fixture
-def servers() -> Iterator[Servers]:
-    with Servers() as started:
-        yield started
-
-
-@pytest.fixture
-def backend(servers: Servers) -> tuple[RecordingBackend, str]:
-    served = RecordingBackend()
-    return served, servers.start(served.app())
 
 
 @pytest.fixture
@@ -46,11 +35,12 @@ def redis() -> Iterator[RedisServer]:
 
 @pytest.fixture
 def gateways(tmp_path: Path) -> Iterator[Callable[..., GatewayProcess]]:
-    """Starts ``propylon run`` processes from config dicts; all stopped after the test."""
+    """Starts ``propylon run`` processes from config dicts, the interface's secret in their
+    environment; all stopped after the test."""
     started: list[GatewayProcess] = []
 
     def start(config: dict[str, Any], workers: int = 1) -> GatewayProcess:
-        gateway = GatewayProcess(tmp_path, config, workers)
+        gateway = GatewayProcess(config, workers, env={SECRET_ENV: SECRET}, folder=tmp_path)
         started.append(gateway)
         return gateway.start()
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from propylon.sdk.testing import check_config, load_config
+from propylon.sdk.testing import check_config, free_port, load_config
 from propylon_revoker.module import module
-from revoker_support import SECRET_ENV, free_port, revoker
+from revoker_support import SECRET_ENV, revoker
 
 
 def problems(options: dict[str, Any]) -> list[str]:

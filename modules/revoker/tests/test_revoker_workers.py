@@ -7,8 +7,8 @@ import signal
 import time
 from collections.abc import Callable
 
-from propylon.sdk.testing import RecordingBackend, RedisServer
-from revoker_support import GatewayProcess, Tokens, bearer, gateway_config, revoke, revoker
+from propylon.sdk.testing import GatewayProcess, RecordingBackend, RedisServer
+from revoker_support import Tokens, bearer, gateway_config, revoke, revoker
 
 Start = Callable[..., GatewayProcess]
 
