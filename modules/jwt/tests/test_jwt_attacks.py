@@ -25,9 +25,8 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from joserfc import jwt
 from joserfc.errors import SecurityWarning
 from joserfc.jwk import Key, RSAKey
-from jwt_process import GatewayProcess
 from jwt_servers import Env, JWKServer
-from propylon.sdk.testing import RecordingBackend, Reply, send
+from propylon.sdk.testing import GatewayProcess, RecordingBackend, Reply, send
 from propylon_jwt.fetch import MIN_REFRESH_INTERVAL
 
 ISSUER = "https://issuer.test"
@@ -124,7 +123,11 @@ def target(env: Env, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Targe
             endpoint("/rotating", alg="RS256", jwk_url=rotating_url, cache=True),
         ]
     }
-    gateway = GatewayProcess(config, tmp_path_factory.mktemp("jwt-attacks")).start()
+    gateway = GatewayProcess(
+        {"version": 3, **config},
+        env={"PROPYLON_COMPAT": ""},
+        folder=tmp_path_factory.mktemp("jwt-attacks"),
+    ).start()
     try:
         yield Target(gateway, backend, rotating, first, attacker_jwk, attacker_url)
     finally:
