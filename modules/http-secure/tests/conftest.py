@@ -1,29 +1,16 @@
-"""A gateway built per test (``propylon.sdk.testing``) with the http-secure module, in front
-of a recording backend, both served on 127.0.0.1; requests are sent with ``send`` and the
-answer is seen exactly as the gateway wrote it."""
+"""A gateway built per test with the http-secure module, in front of the recording backend of
+propylon's pytest plugin (``servers``, ``backend``), both served on 127.0.0.1; requests are
+sent with ``send`` and the answer is seen exactly as the gateway wrote it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from aiohttp import web
-from propylon.sdk.testing import RecordingBackend, Servers, build_gateway, load_config
+from propylon.sdk.testing import RecordingBackend, Servers
 from propylon_http_secure import module
-
-
-@pytest.fixture
-def servers() -> Iterator[Servers]:
-    with Servers() as started:
-        yield started
-
-
-@pytest.fixture
-def backend(servers: Servers) -> tuple[RecordingBackend, str]:
-    """The backend and its base URL."""
-    served = RecordingBackend()
-    return served, servers.start(served.app())
 
 
 def framing_app() -> web.Application:
@@ -38,7 +25,9 @@ def framing_app() -> web.Application:
 
 
 @pytest.fixture
-def gateway(servers: Servers, backend: tuple[RecordingBackend, str]) -> Callable[..., str]:
+def gateway(
+    gateway: Callable[..., str], servers: Servers, backend: tuple[RecordingBackend, str]
+) -> Callable[..., str]:
     """A gateway with ``security/http`` set to ``options`` (None: not configured) and these
     endpoints: ``/items/{id}`` (GET and POST) on the recording backend, ``/broken`` on a
     backend that cannot be reached (500), ``/framed`` (no-op) on a backend setting its own
@@ -61,6 +50,6 @@ def gateway(servers: Servers, backend: tuple[RecordingBackend, str]) -> Callable
         config: dict[str, Any] = {"endpoints": endpoints, **service}
         if options is not None:
             config["extra_config"] = {"security/http": options}
-        return servers.start(build_gateway(load_config(config, [module]), [module]))
+        return gateway(config, module)
 
     return start
