@@ -1,16 +1,17 @@
 """Gateways built with the module in front of a backend whose caching headers each test sets,
-all served on 127.0.0.1; ``stores`` sees the stores the module makes, to measure them."""
+all served on 127.0.0.1 (``servers`` of propylon's pytest plugin); ``stores`` sees the stores
+the module makes, to measure them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from aiohttp import web
 from propylon.sdk import BackendConfig
-from propylon.sdk.testing import Servers, build_gateway, load_config
+from propylon.sdk.testing import Servers
 from propylon_http_cache.module import new_module
 from propylon_http_cache.store import Store
 
@@ -61,12 +62,6 @@ class CachingBackend:
 
 
 @pytest.fixture
-def servers() -> Iterator[Servers]:
-    with Servers() as started:
-        yield started
-
-
-@pytest.fixture
 def backend(servers: Servers) -> tuple[CachingBackend, str]:
     served = CachingBackend()
     return served, servers.start(served.app())
@@ -78,11 +73,9 @@ def stores() -> list[tuple[BackendConfig, Store]]:
 
 
 @pytest.fixture
-def gateway(servers: Servers, stores: list[tuple[BackendConfig, Store]]) -> Callable[..., str]:
+def gateway(
+    gateway: Callable[..., str], stores: list[tuple[BackendConfig, Store]]
+) -> Callable[[dict[str, Any]], str]:
     """Serves a gateway with the module from a config dict; returns its base URL."""
     module = new_module(lambda backend, store: stores.append((backend, store)))
-
-    def start(config: dict[str, Any]) -> str:
-        return servers.start(build_gateway(load_config(config, [module]), [module]))
-
-    return start
+    return lambda config: gateway(config, module)
