@@ -4,6 +4,7 @@ any backend, others pass, and the revocation interface wants its secret."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -27,12 +28,10 @@ class Gateway:
 
 @pytest.fixture
 def gateway(
-    servers: Servers, backend: tuple[RecordingBackend, str], tokens: Tokens, secret: str
+    gateway: Callable[..., str], backend: tuple[RecordingBackend, str], tokens: Tokens, secret: str
 ) -> Gateway:
     options = revoker()
-    config = gateway_config(backend[1], tokens, options)
-    url = servers.start(build_gateway(load_config(config, MODULES), MODULES))
-    return Gateway(url, options["port"])
+    return Gateway(gateway(gateway_config(backend[1], tokens, options), *MODULES), options["port"])
 
 
 def test_a_revoked_token_is_refused_before_any_backend(
