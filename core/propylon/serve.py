@@ -1,7 +1,8 @@
 """Runs the gateway: one process per worker, all listening on the same port.
 
 Each worker binds with SO_REUSEPORT so the kernel spreads connections across them; a
-plain bind is tried first so that a port already in use is reported, not shared.
+plain bind is tried first so that a port already in use is reported, not shared. With TLS
+options, each worker builds its ssl context and serves HTTPS only, as KrakenD does.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import logging
 import os
 import signal
 import socket
+import ssl
 import sys
 from collections.abc import Callable
 
 from aiohttp import web
 
+from propylon.config.tls import TLSOptions
 from propylon.router.protocol import GatewayProtocol, ServerOptions, guard
+from propylon.tls import server_context
 
 log = logging.getLogger("propylon")
 STOP_SIGNALS = frozenset((signal.SIGINT, signal.SIGTERM))
@@ -52,6 +56,7 @@ def run_worker(
     port: int,
     reuse: bool,
     options: ServerOptions,
+    tls: TLSOptions | None = None,
 ) -> None:
     loop = new_event_loop()
     try:
@@ -59,8 +64,9 @@ def run_worker(
         stop = asyncio.Event()
         _stop_on_first_signal(loop, stop)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # blocked by serve() across fork
+        context = server_context(tls) if tls is not None else None
         app = make_app()
-        loop.run_until_complete(_serve_until(stop, app, host, port, reuse, options))
+        loop.run_until_complete(_serve_until(stop, app, host, port, reuse, options, context))
     finally:
         if not loop.is_closed():
             _finish(loop)
@@ -74,6 +80,7 @@ async def _serve_until(
     port: int,
     reuse: bool,
     options: ServerOptions,
+    context: ssl.SSLContext | None = None,
 ) -> None:
     """Serves ``app`` with the gateway's protocol until ``stop``, then stops gracefully.
 
@@ -96,6 +103,7 @@ async def _serve_until(
             host or None,
             port,
             reuse_port=reuse,
+            ssl=context,
             backlog=socket.SOMAXCONN,  # as Go's listener: the system's limit, not asyncio's 100
         )
     except BaseException:
@@ -143,12 +151,13 @@ def serve(
     port: int,
     workers: int,
     options: ServerOptions | None = None,
+    tls: TLSOptions | None = None,
 ) -> int:
     """Runs ``workers`` processes (1: this one); returns the exit status."""
     check_port(host, port)
     options = options or ServerOptions()
     if workers <= 1:
-        run_worker(make_app, host, port, False, options)
+        run_worker(make_app, host, port, False, options, tls)
         return 0
     children: list[int] = []
     forward = _forward_signals(children)  # before forking: a Ctrl-C now reaches every worker
@@ -157,7 +166,7 @@ def serve(
         signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         pid = os.fork()
         if pid == 0:
-            _run_child(make_app, host, port, options)
+            _run_child(make_app, host, port, options, tls)
         children.append(pid)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     log.info("listening on %s:%d with %d workers", host or "*", port, workers)
@@ -165,12 +174,16 @@ def serve(
 
 
 def _run_child(
-    make_app: Callable[[], web.Application], host: str, port: int, options: ServerOptions
+    make_app: Callable[[], web.Application],
+    host: str,
+    port: int,
+    options: ServerOptions,
+    tls: TLSOptions | None,
 ) -> None:
     """A worker process: never returns into the parent's code."""
     code = 0
     try:
-        run_worker(make_app, host, port, True, options)
+        run_worker(make_app, host, port, True, options, tls)
     except BaseException as exc:
         log.error("worker %d stopped: %s", os.getpid(), exc)
         code = 1

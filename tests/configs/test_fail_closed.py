@@ -87,14 +87,15 @@ def test_the_same_namespace_passes_with_the_module_that_provides_it(tmp_path: Pa
     assert lines[-1].startswith("Syntax OK!")
 
 
-def test_a_tls_block_stops_check_and_run(tmp_path: Path) -> None:
-    config = {**_config(), "tls": {"public_key": "cert.pem", "private_key": "key.pem"}}
+def test_a_tls_block_it_cannot_serve_stops_check_and_run(tmp_path: Path) -> None:
+    missing = str(tmp_path / "cert.pem")
+    config = {**_config(), "tls": {"public_key": missing, "private_key": "key.pem"}}
     path = _write(tmp_path, config)
     for command in (["check"], ["run", "-w", "1", "-p", "0"]):
         code, lines = _cli(command, [], path)
         assert code == 1, lines
         assert len(lines) == 1, lines
-        assert "tls: TLS is not implemented by this gateway yet" in lines[0]
+        assert "tls.public_key: cannot read" in lines[0] and missing in lines[0]
     disabled = {**_config(), "tls": {"disabled": True, "public_key": "cert.pem"}}
     assert _cli(["check"], [], _write(tmp_path, disabled))[0] == 0
 

@@ -79,6 +79,7 @@ def build_cli(
                 service.port,
                 count,
                 ServerOptions.from_service(service),
+                service.tls,
             )
         except PortInUse as exc:
             _fail(str(exc))

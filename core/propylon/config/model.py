@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from propylon.config.tls import ClientTLSOptions, TLSOptions
+
 ExtraConfig = dict[str, Any]
 
 
@@ -83,4 +85,7 @@ class ServiceConfig:
     echo_endpoint: bool = False
     disable_rest: bool = False
     sequential_start: bool = False
+    # HTTPS served (None: plain HTTP) and the backends' HTTPS settings (None: the defaults).
+    tls: TLSOptions | None = None
+    client_tls: ClientTLSOptions | None = None
     source: str = ""

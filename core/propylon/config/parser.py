@@ -2,12 +2,13 @@
 
 Lenient where KrakenD is lenient (weak typing, unknown encodings read as JSON, a backend
 without a host), each leniency a warning; strict where KrakenD is, and where serving would be
-unsafe (a TLS block this gateway cannot honour).
+unsafe (a TLS block whose files cannot be read).
 """
 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from typing import Any
 
 from propylon.config.errors import preview
@@ -23,6 +24,9 @@ from propylon.config.limits import (
 from propylon.config.model import BackendConfig, EndpointConfig, ServiceConfig
 from propylon.config.params import JWT_PREFIX, SEQUENTIAL_PARAM, param_key, placeholders
 from propylon.config.problems import Problems
+from propylon.config.schema import parse_options
+from propylon.config.tls import ClientTLSOptions, TLSOptions
+from propylon.tls import TLSError, client_context, server_context
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE")
 RESERVED_PATHS = ("/__health", "/__debug", "/__echo")
@@ -66,7 +70,7 @@ def parse_service(
         sequential_start=f.boolean("sequential_start"),
     )
     _check_listen_ip(f, service.listen_ip)
-    _check_tls(f)
+    _read_tls(f, problems, service)
     _check_client_fields(f)
     service.output_encoding = _encoding(f, "output_encoding", service.output_encoding, renderers)
     seen: dict[tuple[str, str], str] = {}
@@ -80,7 +84,7 @@ def parse_service(
 
 # Service keys of KrakenD's format this gateway accepts without implementing them: a value
 # that asks for something is warned about by name.
-_NOT_IMPLEMENTED = ("client_tls", "disable_keep_alives", "disable_compression", "use_h2c")
+_NOT_IMPLEMENTED = ("disable_keep_alives", "disable_compression", "use_h2c")
 # Read by the modules that provide them (the catalogue names which).
 _MODULE_KEYS = ("async_agent",)
 # The HTTP client's numbers of KrakenD's format: checked, so a mistake is not silently kept.
@@ -117,18 +121,39 @@ def _check_listen_ip(f: Fields, listen_ip: str) -> None:
         f.error("listen_ip", f"{preview(listen_ip)} is not an IP address")
 
 
-def _check_tls(f: Fields) -> None:
-    """A TLS block asks for HTTPS: serving it as plain HTTP would expose what it protects."""
-    f.seen.add("tls")
-    tls = f.raw.get("tls")
-    if tls is None or (isinstance(tls, dict) and tls.get("disabled") is True):
-        return
-    f.error(
-        "tls",
-        "TLS is not implemented by this gateway yet, and serving this configuration over plain "
-        'HTTP would expose it: terminate TLS in front of the gateway and remove "tls" '
-        '(or set "disabled": true)',
-    )
+def _read_tls(f: Fields, problems: Problems, service: ServiceConfig) -> None:
+    """The ``tls`` and ``client_tls`` blocks, typed, and their contexts built once now: a file
+    missing or unreadable stops ``check`` and ``run`` instead of a worker at start-up."""
+    f.seen.update(("tls", "client_tls"))
+    raw = f.raw.get("tls")
+    if raw is not None:
+        options = parse_options(TLSOptions, raw, f.at("tls"), problems)
+        if (
+            options is not None
+            and not options.disabled
+            and _context(f, "tls", lambda: server_context(options))
+        ):
+            service.tls = options
+    raw = f.raw.get("client_tls")
+    if raw is not None:
+        client = parse_options(ClientTLSOptions, raw, f.at("client_tls"), problems)
+        if client is not None and _context(f, "client_tls", lambda: client_context(client)):
+            service.client_tls = client
+
+
+def _context(f: Fields, key: str, build: Callable[[], object]) -> bool:
+    curves = f.raw[key].get("curve_preferences")
+    if isinstance(curves, list) and len(curves) > 1:
+        f.warn(
+            f"{key}.curve_preferences",
+            f"Python's ssl sets one curve: only the first, {curves[0]}, is offered",
+        )
+    try:
+        build()
+    except TLSError as exc:
+        f.error(f"{key}.{exc.field}", exc.message)
+        return False
+    return True
 
 
 def _endpoint(

@@ -19,6 +19,8 @@ from multidict import CIMultiDictProxy
 from yarl import URL
 
 from propylon.config.model import BackendConfig, ServiceConfig
+from propylon.config.tls import ClientTLSOptions
+from propylon.tls import client_context
 from propylon.transport.budget import MemoryBudget, new_lease
 from propylon.transport.limits import (
     DEFAULT_MAX_SIZE,
@@ -75,8 +77,11 @@ class ClientPool:
         max_body: int = DEFAULT_MAX_SIZE,
         connect_timeout: float = 10.0,
         memory: int = DEFAULT_MEMORY,
+        tls: ClientTLSOptions | None = None,
     ) -> None:
         self._session: aiohttp.ClientSession | None = None
+        # The service's ``client_tls`` for HTTPS backends; without it, aiohttp's defaults.
+        self.tls = tls
         self.max_body = max_body
         self.connect_timeout = connect_timeout
         self.budget = MemoryBudget(memory)
@@ -85,14 +90,17 @@ class ClientPool:
     def for_service(cls, service: ServiceConfig) -> ClientPool:
         """A pool with the service's ``backend/http`` sizes."""
         sizes = service_limits(service)
-        return cls(max_body=sizes.max_size, memory=sizes.memory)
+        return cls(max_body=sizes.max_size, memory=sizes.memory, tls=service.client_tls)
 
     @property
     def session(self) -> aiohttp.ClientSession:
         """Made on first use, inside the serving loop (a session belongs to one loop)."""
         session = self._session
         if session is None or session.closed:
-            connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=60, enable_cleanup_closed=True)
+            context = client_context(self.tls) if self.tls is not None else True
+            connector = aiohttp.TCPConnector(
+                limit=0, ttl_dns_cache=60, enable_cleanup_closed=True, ssl=context
+            )
             session = self._session = aiohttp.ClientSession(
                 connector=connector,
                 auto_decompress=True,
