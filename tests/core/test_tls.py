@@ -286,3 +286,25 @@ def test_a_curve_list_is_a_warning_naming_the_curve_used(pki: PKI, tmp_path: Pat
     assert "tls.curve_preferences: Python's ssl sets one curve: only the first, 24" in (
         result.output
     )
+
+
+def test_client_certs_pass_a_backend_that_requires_mtls(
+    pki: PKI, tmp_path: Path, servers: Servers, loop_thread: LoopThread
+) -> None:
+    from ..conftest import get
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=str(pki.ca))
+    context.load_cert_chain(pki.server_cert, pki.server_key)
+    context.verify_mode = ssl.CERT_REQUIRED
+    server = TestServer(_backend(), host=LOOPBACK)
+    loop_thread.run(server.start_server(ssl=context, shutdown_timeout=1.0))
+    backend = f"https://{LOOPBACK}:{server.port}"
+    try:
+        pair = {"certificate": str(pki.client_cert), "private_key": str(pki.client_key)}
+        with_cert = {"ca_certs": [str(pki.ca)], "client_certs": [pair]}
+        gateway = _in_process(servers, tmp_path, _config(backend, client_tls=with_cert))
+        assert get(gateway + "/a").status == 200
+        without = _config(backend, client_tls={"ca_certs": [str(pki.ca)]})
+        assert get(_in_process(servers, tmp_path, without) + "/a").status == 500
+    finally:
+        loop_thread.run(server.close())
