@@ -8,6 +8,7 @@ script gets a view of it: the script's values where it changed them, the origina
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from aiohttp import web
@@ -86,6 +87,12 @@ class ScriptedRequest:
 
     def __contains__(self, key: Any) -> bool:
         return key in self._original
+
+    def __len__(self) -> int:
+        return len(self._original)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._original)
 
     def get(self, key: Any, default: Any = None) -> Any:
         return self._original.get(key, default)
