@@ -7,6 +7,7 @@ the typed options. Router options KrakenD has and this gateway does not implemen
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -28,23 +29,34 @@ class RouterOptions:
     disable_redirect_trailing_slash: bool = False
     # 0: the gateway's default (router.server.DEFAULT_MAX_PAYLOAD).
     max_payload: Annotated[int, Range(*MAX_PAYLOAD)] = 0
-    forwarded_by_client_ip: Annotated[bool, Unsupported(_LATER)] = False
-    remote_ip_headers: Annotated[list[str], Unsupported(_LATER)] = field(default_factory=list)
-    trusted_proxies: Annotated[list[str], Unsupported(_LATER)] = field(default_factory=list)
-    auto_options: Annotated[bool, Unsupported(_LATER)] = False
+    # gin's client IP, with no proxy trusted unless listed (router.clientip).
+    forwarded_by_client_ip: bool = True
+    remote_ip_headers: list[str] = field(default_factory=list)
+    trusted_proxies: list[str] = field(default_factory=list)
+    auto_options: bool = False
     disable_access_log: bool = False
     disable_gzip: Annotated[bool, Unsupported(_LATER)] = False
-    disable_handle_method_not_allowed: Annotated[bool, Unsupported(_LATER)] = False
-    remove_extra_slash: Annotated[bool, Unsupported(_LATER)] = False
+    disable_handle_method_not_allowed: bool = False
+    remove_extra_slash: bool = False
     logger_skip_paths: list[str] = field(default_factory=list)
-    max_multipart_memory: Annotated[int, Range(*MAX_PAYLOAD), Unsupported(_LATER)] = 0
-    error_body: Annotated[dict[str, Any], Unsupported(_LATER)] = field(default_factory=dict)
+    max_multipart_memory: Annotated[
+        int, Range(*MAX_PAYLOAD), Unsupported("no multipart form is parsed: bodies are forwarded")
+    ] = 0
+    # KrakenD CE's JSON bodies of the router's own answers: {"404": ..., "405": ...}.
+    error_body: dict[str, Any] = field(default_factory=dict)
     app_engine: Annotated[bool, Unsupported("only meaningful on Google App Engine")] = False
     decompress_gzip: Annotated[int, Unsupported("a KrakenD Enterprise option")] = 0
 
     def __post_init__(self) -> None:
         if not self.health_path.startswith("/"):
             raise OptionError("health_path", f"must start with '/', got {self.health_path!r}")
+        for entry in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise OptionError(
+                    "trusted_proxies", f"{entry!r} is neither an IP address nor a CIDR block"
+                ) from None
 
 
 STATIC_STRATEGIES = ("always", "success", "errored", "complete", "incomplete")

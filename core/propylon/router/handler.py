@@ -12,6 +12,7 @@ from propylon.identity import Identity
 from propylon.proxy.errors import MergedError, status_of
 from propylon.proxy.types import Headers, Proxy, Response
 from propylon.render import get_renderer
+from propylon.router.clientip import ClientIPFinder, peer_address
 from propylon.router.request import DEFAULT_READ_TIMEOUT, new_request_reader
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -26,8 +27,9 @@ def new_endpoint_handler(
     log: logging.Logger,
     read_timeout: float = DEFAULT_READ_TIMEOUT,
     path_decoding: bool = True,
+    client_ip: ClientIPFinder = peer_address,
 ) -> Handler:
-    read_request = new_request_reader(endpoint, identity, read_timeout, path_decoding)
+    read_request = new_request_reader(endpoint, identity, read_timeout, path_decoding, client_ip)
     no_op = endpoint.output_encoding == "no-op"
     render = get_renderer(endpoint.output_encoding)
     cache_control = f"public, max-age={int(endpoint.cache_ttl)}" if endpoint.cache_ttl else ""

@@ -26,3 +26,9 @@ ADDED_HEADERS = request_key("added_headers", dict)
 CLAIMS = request_key("claims", Mapping)
 # The route a request rewritten by a router plugin was matched to again (its params).
 ROUTE_MATCH = request_key("route_match", Mapping)
+# The client IP the router options give (router.clientip.client_ip), once computed.
+CLIENT_IP = request_key("client_ip", str)
+# The application's client-IP finder, in its storage (a key typed as aiohttp wants it).
+CLIENT_IP_FINDER: Any = (
+    web.AppKey("client_ip_finder", object) if hasattr(web, "AppKey") else "propylon.client_ip"
+)

@@ -14,6 +14,7 @@ from propylon.config.params import param_key
 from propylon.identity import Identity
 from propylon.proxy.request import DOT_SEGMENTS, InvalidParamError
 from propylon.proxy.types import Headers, Query, Request
+from propylon.router.clientip import ClientIPFinder, peer_address
 from propylon.router.headers import canonical
 from propylon.router.keys import ADDED_HEADERS, ADDED_PARAMS, CLAIMS, ROUTE_MATCH
 
@@ -68,6 +69,7 @@ def new_request_reader(
     identity: Identity,
     read_timeout: float = DEFAULT_READ_TIMEOUT,
     path_decoding: bool = True,
+    client_ip: ClientIPFinder = peer_address,
 ) -> RequestReader:
     """The client's request -> the pipeline's: only the headers, query and params the
     endpoint declares, the body read whole."""
@@ -92,7 +94,7 @@ def new_request_reader(
                 if values:
                     headers[key] = values
         remote = request.remote or ""
-        headers["X-Forwarded-For"] = [remote]
+        headers["X-Forwarded-For"] = [client_ip(request)]
         headers["X-Forwarded-Host"] = [request.host]
         if "User-Agent" in headers:
             headers["X-Forwarded-Via"] = user_agent

@@ -36,6 +36,7 @@ from propylon.plugin.api import (
 from propylon.proxy.errors import ProxyError
 from propylon.proxy.factory import BackendFactory, ClientFactory, ProxyFactory
 from propylon.proxy.types import Headers, Metadata, Middleware, Proxy, Query, Request, Response
+from propylon.router.clientip import client_ip
 from propylon.router.factory import HandlerFactory
 from propylon.router.handler import Handler
 from propylon.router.request import add_header, add_param, claims_of, set_claims
@@ -84,6 +85,7 @@ __all__ = [
     "add_header",
     "add_param",
     "claims_of",
+    "client_ip",
     "get_logger",
     "set_claims",
 ]

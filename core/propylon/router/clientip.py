@@ -1,0 +1,117 @@
+"""The client's IP address, as gin's ``Context.ClientIP`` finds it behind trusted proxies.
+
+The socket's peer address counts unless the peer is one of ``trusted_proxies``; then (with
+``forwarded_by_client_ip``) the first of ``remote_ip_headers`` holding a valid chain names the
+client, read right to left and skipping trusted proxies, since each proxy appends the address
+it received from. Unlike gin, no proxy is trusted unless listed: a client cannot pick the
+address the gateway logs, limits and forwards by sending ``X-Forwarded-For``.
+
+The router computes it at most once per request (``client_ip``) and keeps it on the request.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Sequence
+
+from aiohttp import web
+
+from propylon.config.core_options import RouterOptions
+from propylon.router.keys import CLIENT_IP, CLIENT_IP_FINDER
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# Finds the client IP of a request ("" when the peer's address cannot be read).
+ClientIPFinder = Callable[[web.BaseRequest], str]
+# gin's defaults.
+DEFAULT_IP_HEADERS = ("X-Forwarded-For", "X-Real-IP")
+
+
+def parse_ip(text: str) -> Address | None:
+    """An address, IPv4-mapped IPv6 ones as IPv4 (as Go prints them)."""
+    try:
+        ip = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
+def parse_networks(entries: Sequence[str]) -> tuple[Network, ...]:
+    """Addresses and CIDR blocks as gin reads ``trusted_proxies`` (host bits allowed)."""
+    networks: list[Network] = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            raise ValueError(f"{entry!r} is neither an IP address nor a CIDR block") from None
+    return tuple(networks)
+
+
+def _trusted(ip: Address, networks: Sequence[Network]) -> bool:
+    return any(ip.version == net.version and ip in net for net in networks)
+
+
+def _from_header(value: str, networks: Sequence[Network]) -> Address | None:
+    """The rightmost entry that is not a trusted proxy (or the leftmost); None when an entry
+    is not an address (gin then tries the next header)."""
+    items = value.split(",")
+    for i in range(len(items) - 1, -1, -1):
+        ip = parse_ip(items[i])
+        if ip is None:
+            return None
+        if i == 0 or not _trusted(ip, networks):
+            return ip
+    return None
+
+
+def peer_address(request: web.BaseRequest) -> str:
+    return request.remote or ""
+
+
+def new_client_ip_finder(options: RouterOptions) -> ClientIPFinder:
+    """The router options' finder: the peer's address alone unless a proxy is trusted;
+    else the address found is kept on the request, so it is searched for once."""
+    networks = parse_networks(options.trusted_proxies)
+    if not networks or not options.forwarded_by_client_ip:
+        return peer_address  # nothing to parse: the hot path
+    names = tuple(options.remote_ip_headers) or DEFAULT_IP_HEADERS
+
+    def search(request: web.BaseRequest) -> str:
+        peer = parse_ip(request.remote or "")
+        if peer is None:
+            return ""
+        if _trusted(peer, networks):
+            headers = request.headers
+            for name in names:
+                value = ",".join(headers.getall(name, ()))
+                if value:
+                    found = _from_header(value, networks)
+                    if found is not None:
+                        return str(found)
+        return str(peer)
+
+    def find(request: web.BaseRequest) -> str:
+        if len(request):
+            known = request.get(CLIENT_IP)
+            if known is not None:
+                return str(known)
+        ip = search(request)
+        request[CLIENT_IP] = ip
+        return ip
+
+    return find
+
+
+def install(app: web.Application, find: ClientIPFinder) -> None:
+    """Makes ``find`` the application's, for ``client_ip``."""
+    app[CLIENT_IP_FINDER] = find
+
+
+def client_ip(request: web.Request) -> str:
+    """The client's IP address as the router options define it ("" when unknown): the
+    access log, the ``X-Forwarded-For`` sent to backends and extensions (rate limits per
+    IP...) all see the same one."""
+    find: ClientIPFinder = request.config_dict.get(CLIENT_IP_FINDER, peer_address)
+    return find(request)
