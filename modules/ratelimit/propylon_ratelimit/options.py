@@ -1,8 +1,8 @@
 """The options of ``qos/ratelimit/router`` (endpoint) and ``qos/ratelimit/proxy`` (backend).
 
 KrakenD's fields, read once at start-up by the configuration layer, and this module's own:
-the Redis store several gateways share, and the client-IP options of the ``router``
-namespace that the core does not hand to modules yet. Rates are per ``every`` as written;
+the Redis store several gateways share, and client-IP options that, with ``trusted_proxies``
+set here, override the router's for the endpoint. Rates are per ``every`` as written;
 ``Rate`` turns them into KrakenD's per-second token bucket.
 """
 
@@ -66,7 +66,8 @@ class RouterLimitOptions(StoreOptions):
     num_shards: Annotated[int, Range(0, 1 << 20)] = 2048
     cleanup_period: Annotated[Duration, Range(0, 24 * 3600.0)] = 60.0
     cleanup_threads: Annotated[int, Range(0, 1024)] = 1
-    # The router's client-IP options, as gin reads them (default: no proxy is trusted).
+    # With trusted_proxies: this endpoint's own client IP, as gin reads it; without: the
+    # router's (propylon.sdk.client_ip).
     forwarded_by_client_ip: bool = True
     remote_ip_headers: tuple[str, ...] = ()
     trusted_proxies: tuple[str, ...] = ()

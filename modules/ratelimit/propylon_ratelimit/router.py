@@ -12,10 +12,10 @@ import logging
 from collections.abc import Callable
 
 from aiohttp import web
-from propylon.sdk import EndpointConfig, Handler
+from propylon.sdk import EndpointConfig, Handler, client_ip
 
 from propylon_ratelimit.bucket import router_rates
-from propylon_ratelimit.clientip import client_ip
+from propylon_ratelimit.clientip import client_ip as proxied_client_ip
 from propylon_ratelimit.limiter import Limiter, Unavailable
 from propylon_ratelimit.options import RouterLimitOptions
 from propylon_ratelimit.stores import Stores, client_name, endpoint_name
@@ -32,11 +32,14 @@ def key_extractor(options: RouterLimitOptions) -> KeyOf:
         return lambda request: request.headers.get(name, "")
     if options.strategy == "param":
         return lambda request: request.match_info.get(name, "")
+    if not options.trusted_proxies:
+        return client_ip  # the router's, as its options define it
+    # This namespace's own trusted proxies override the router's for this endpoint.
     trusted = options.networks
     headers = options.ip_headers
     # `key` names the header the trusted proxy sets, whatever forwarded_by_client_ip says.
     enabled = options.forwarded_by_client_ip or bool(name)
-    return lambda request: client_ip(
+    return lambda request: proxied_client_ip(
         request.remote or "", request.headers, trusted, headers, enabled
     )
 
@@ -79,8 +82,8 @@ def new_router_limiter(
     rates = router_rates(options)
     if options.strategy == "ip" and options.key and not options.trusted_proxies:
         log.warning(
-            "%s key %r is read only from trusted_proxies, and none is set: the peer's "
-            "address counts",
+            "%s key %r is read only from this namespace's trusted_proxies, and none is set: "
+            "the router's client IP counts",
             prefix,
             options.key,
         )

@@ -75,6 +75,27 @@ def test_a_trusted_proxy_names_the_client(
     assert statuses(burst(url, 3, headers, source="127.0.0.5")) == {200: 2, 429: 1}
 
 
+def test_the_routers_trusted_proxies_name_the_client(
+    gateway: Gateway, backend: tuple[RecordingBackend, str]
+) -> None:
+    _, host = backend
+    limits = {"client_max_rate": 60, "client_capacity": 2, "strategy": "ip", **SLOW}
+    router = {"trusted_proxies": ["127.0.0.4"], "remote_ip_headers": ["X-Client-IP"]}
+    config = {"endpoints": [endpoint("/c", host, limits)], "extra_config": {"router": router}}
+    url = gateway(config) + "/c"
+    proxy = "127.0.0.4"
+    for client in ("198.51.100.1", "198.51.100.2"):
+        headers = {"X-Client-IP": client}
+        assert statuses(burst(url, 4, headers, source=proxy)) == {200: 2, 429: 2}
+    # Only the router's remote_ip_headers name the client; an untrusted peer names nobody.
+    assert statuses(burst(url, 3, {"X-Forwarded-For": "198.51.100.3"}, source=proxy)) == {
+        200: 2,
+        429: 1,
+    }
+    forged = {"X-Client-IP": "198.51.100.9", "X-Forwarded-For": "198.51.100.9"}
+    assert statuses(burst(url, 3, forged, source="127.0.0.5")) == {200: 2, 429: 1}
+
+
 def test_key_names_the_header_a_trusted_proxy_writes(
     gateway: Gateway, backend: tuple[RecordingBackend, str]
 ) -> None:
