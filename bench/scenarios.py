@@ -137,6 +137,23 @@ ALL: tuple[Scenario, ...] = (
         headers=lambda _s: {"Origin": ORIGIN},
         check=_cors_check,
     ),
+    Scenario(
+        "pipeline",
+        ("cors", "ratelimit", "jwt"),
+        "the full module pipeline: security/cors + qos/ratelimit/router + auth/validator RS256",
+        extra=lambda s: {
+            "qos/ratelimit/router": {"max_rate": 1_000_000_000},
+            "auth/validator": {
+                "alg": "RS256",
+                "jwk_url": f"{s.backend}{JWKS_PATH}",
+                "disable_jwk_security": True,
+                "cache": True,
+            },
+        },
+        service={"security/cors": {"allow_origins": [ORIGIN], "allow_methods": ["GET"]}},
+        headers=lambda s: {"Origin": ORIGIN, "Authorization": f"Bearer {s.token}"},
+        check=_cors_check,
+    ),
 )
 BY_NAME = {s.name: s for s in ALL}
 
@@ -170,7 +187,7 @@ def select(
             continue
         missing = [m for m in scenario.modules if m not in installed]
         why = f"module {', '.join(missing)} not installed" if missing else None
-        if not why and name == "rs256" and token_problem:
+        if not why and "jwt" in scenario.modules and token_problem:
             why = token_problem
         if why and requested is not None:
             raise ValueError(f"scenario {name} cannot run: {why}")

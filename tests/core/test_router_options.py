@@ -77,11 +77,15 @@ def test_each_request_gets_an_access_log_line(
     assert send("DELETE", url + "/nowhere").status == 404
     first, second = access_lines(caplog)
     assert first.startswith("| 200 |")
-    assert '| GET     "/a?x=1"' in first and " 127.0.0.1 | GET" in first
+    assert '| GET     "/a?x=…"' in first and " 127.0.0.1 | GET" in first
     assert second.startswith("| 404 |") and 'DELETE  "/nowhere"' in second
+    # Query values (tokens, keys) are never written: the parameters are named, that is all.
+    send("GET", url + "/a?access_token=s3cr3t-value&x=1&x=2")
+    assert access_lines(caplog)[-1].endswith('"/a?access_token=…&x=…&x=…"')
+    assert not any("s3cr3t" in line for line in access_lines(caplog))
     # A client's quotes and control characters are escaped, never written as they are.
     send("GET", url + '/a%22%0A?"')
-    assert access_lines(caplog)[-1].endswith('"/a\\"\\n?\\""')
+    assert access_lines(caplog)[-1].endswith('"/a\\"\\n?\\"=…"')
 
 
 def test_the_access_log_skips_paths_and_can_be_disabled(
