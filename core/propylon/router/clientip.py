@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from aiohttp import web
 
@@ -66,6 +67,50 @@ def _from_header(value: str, networks: Sequence[Network]) -> Address | None:
     return None
 
 
+class HeaderValues(Protocol):
+    """Every value of a header, in order (aiohttp's and multidict's ``getall``)."""
+
+    def getall(self, key: str, default: list[str]) -> list[str]: ...
+
+
+def peer_ip(remote: str) -> Address | None:
+    """The address of ``remote``: ``host``, ``host:port`` or ``[v6]:port``."""
+    ip = parse_ip(remote)
+    if ip is not None:
+        return ip
+    host = remote.strip()
+    if host.startswith("["):
+        host = host[1 : host.find("]")] if "]" in host else ""
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    else:
+        return None
+    return parse_ip(host)
+
+
+def find_client_ip(
+    remote: str,
+    headers: HeaderValues,
+    trusted: Sequence[Network],
+    header_names: Sequence[str],
+    forwarded: bool,
+) -> str:
+    """The client's address from the peer's (``remote``) and, when ``forwarded`` and the peer
+    is one of ``trusted``, the first of ``header_names`` holding a valid chain; "" when the
+    peer's address cannot be read. Extensions with proxies of their own call it directly."""
+    peer = peer_ip(remote)
+    if peer is None:
+        return ""
+    if forwarded and _trusted(peer, trusted):
+        for name in header_names:
+            value = ",".join(headers.getall(name, []))
+            if value:
+                found = _from_header(value, trusted)
+                if found is not None:
+                    return str(found)
+    return str(peer)
+
+
 def peer_address(request: web.BaseRequest) -> str:
     return request.remote or ""
 
@@ -79,18 +124,7 @@ def new_client_ip_finder(options: RouterOptions) -> ClientIPFinder:
     names = tuple(options.remote_ip_headers) or DEFAULT_IP_HEADERS
 
     def search(request: web.BaseRequest) -> str:
-        peer = parse_ip(request.remote or "")
-        if peer is None:
-            return ""
-        if _trusted(peer, networks):
-            headers = request.headers
-            for name in names:
-                value = ",".join(headers.getall(name, ()))
-                if value:
-                    found = _from_header(value, networks)
-                    if found is not None:
-                        return str(found)
-        return str(peer)
+        return find_client_ip(request.remote or "", request.headers, networks, names, True)
 
     def find(request: web.BaseRequest) -> str:
         if len(request):

@@ -36,13 +36,19 @@ from propylon.plugin.api import (
 from propylon.proxy.errors import ProxyError
 from propylon.proxy.factory import BackendFactory, ClientFactory, ProxyFactory
 from propylon.proxy.types import Headers, Metadata, Middleware, Proxy, Query, Request, Response
-from propylon.router.clientip import client_ip
+from propylon.router.clientip import (
+    DEFAULT_IP_HEADERS,
+    client_ip,
+    find_client_ip,
+    parse_networks,
+)
 from propylon.router.factory import HandlerFactory
 from propylon.router.handler import Handler
 from propylon.router.request import add_header, add_param, claims_of, set_claims
 from propylon.transport.client import BackendResponse, HTTPExecutor
 
 __all__ = [
+    "DEFAULT_IP_HEADERS",
     "LAYER_ORDER",
     "BackendConfig",
     "BackendFactory",
@@ -86,7 +92,9 @@ __all__ = [
     "add_param",
     "claims_of",
     "client_ip",
+    "find_client_ip",
     "get_logger",
+    "parse_networks",
     "set_claims",
 ]
 

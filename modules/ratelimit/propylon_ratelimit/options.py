@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from propylon.sdk import Duration, Namespace, OptionError, Range, Scope
+from propylon.sdk import (
+    DEFAULT_IP_HEADERS,
+    Duration,
+    Namespace,
+    OptionError,
+    Range,
+    Scope,
+    parse_networks,
+)
 
 MAX_RATE = 1_000_000_000.0
 MAX_CAPACITY = 1_000_000_000
@@ -21,21 +29,9 @@ MAX_CAPACITY = 1_000_000_000
 MAX_EVERY = 366 * 24 * 3600.0
 STRATEGIES = ("ip", "header", "param")
 # gin's defaults when the router sets none.
-DEFAULT_IP_HEADERS = ("X-Forwarded-For", "X-Real-IP")
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def parse_networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
-    """Addresses and CIDR blocks as gin reads ``trusted_proxies`` (host bits allowed)."""
-    networks: list[Network] = []
-    for entry in entries:
-        try:
-            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
-        except ValueError:
-            raise ValueError(f"{entry!r} is neither an IP address nor a CIDR block") from None
-    return tuple(networks)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,9 @@ import logging
 from collections.abc import Callable
 
 from aiohttp import web
-from propylon.sdk import EndpointConfig, Handler, client_ip
+from propylon.sdk import EndpointConfig, Handler, client_ip, find_client_ip
 
 from propylon_ratelimit.bucket import router_rates
-from propylon_ratelimit.clientip import client_ip as proxied_client_ip
 from propylon_ratelimit.limiter import Limiter, Unavailable
 from propylon_ratelimit.options import RouterLimitOptions
 from propylon_ratelimit.stores import Stores, client_name, endpoint_name
@@ -39,7 +38,7 @@ def key_extractor(options: RouterLimitOptions) -> KeyOf:
     headers = options.ip_headers
     # `key` names the header the trusted proxy sets, whatever forwarded_by_client_ip says.
     enabled = options.forwarded_by_client_ip or bool(name)
-    return lambda request: proxied_client_ip(
+    return lambda request: find_client_ip(
         request.remote or "", request.headers, trusted, headers, enabled
     )
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from multidict import CIMultiDict
-from propylon_ratelimit.clientip import client_ip, peer_ip
-from propylon_ratelimit.options import DEFAULT_IP_HEADERS, parse_networks
+from propylon.sdk import DEFAULT_IP_HEADERS, find_client_ip, parse_networks
 
 PROXIES = parse_networks(("10.0.0.0/8", "192.168.1.1", "2001:db8::/32"))
 
 
 def ip(remote: str, *pairs: tuple[str, str], trusted=PROXIES, names=DEFAULT_IP_HEADERS, on=True):
-    return client_ip(remote, CIMultiDict(pairs), trusted, names, on)
+    return find_client_ip(remote, CIMultiDict(pairs), trusted, names, on)
 
 
 def test_untrusted_peers_are_taken_as_they_are() -> None:
@@ -54,5 +53,5 @@ def test_addresses_are_normalised_and_read_with_ports() -> None:
         "198.51.100.4"
     )
     assert ip("[2001:db8::5]:443", ("X-Forwarded-For", "2001:db9::1")) == "2001:db9::1"
-    assert peer_ip("127.0.0.1:8080") is not None
+    assert ip("127.0.0.1:8080", trusted=()) == "127.0.0.1"
     assert ip("not an address") == ""
