@@ -42,16 +42,7 @@ def server_context(options: TLSOptions) -> ssl.SSLContext:
     _apply_curve(context, options.curve_preferences)
     for where, pair in options.pairs():
         prefix = f"{where}." if where else ""
-        _readable(f"{prefix}public_key", pair.public_key)
-        _readable(f"{prefix}private_key", pair.private_key)
-        try:
-            context.load_cert_chain(pair.public_key, pair.private_key)
-        except ssl.SSLError as exc:
-            raise TLSError(
-                f"{prefix}public_key",
-                f"{pair.public_key!r} and {pair.private_key!r} are no matching PEM certificate "
-                f"and key ({exc.reason or exc})",
-            ) from None
+        _load_pair(context, f"{prefix}public_key", pair.public_key, pair.private_key)
     if options.enable_mtls:
         context.verify_mode = ssl.CERT_REQUIRED
         if not options.disable_system_ca_pool:
@@ -73,20 +64,25 @@ def client_context(options: ClientTLSOptions) -> ssl.SSLContext:
     _load_cas(context, "ca_certs", options.ca_certs)
     for index, cert in enumerate(options.client_certs):
         where = f"client_certs[{index}]"
-        _readable(f"{where}.certificate", cert.certificate)
-        _readable(f"{where}.private_key", cert.private_key)
-        try:
-            context.load_cert_chain(cert.certificate, cert.private_key)
-        except ssl.SSLError as exc:
-            raise TLSError(
-                f"{where}.certificate",
-                f"{cert.certificate!r} and {cert.private_key!r} are no matching PEM certificate "
-                f"and key ({exc.reason or exc})",
-            ) from None
+        _load_pair(context, f"{where}.certificate", cert.certificate, cert.private_key)
     if options.allow_insecure_connections:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
     return context
+
+
+def _load_pair(context: ssl.SSLContext, field: str, certificate: str, key: str) -> None:
+    """A certificate and its key; ``field`` names the certificate (the key's field beside it)."""
+    _readable(field, certificate)
+    _readable(field.rpartition(".")[0] + ("." if "." in field else "") + "private_key", key)
+    try:
+        context.load_cert_chain(certificate, key)
+    except ssl.SSLError as exc:
+        raise TLSError(
+            field,
+            f"{certificate!r} and {key!r} are no matching PEM certificate "
+            f"and key ({exc.reason or exc})",
+        ) from None
 
 
 def _apply_common(
