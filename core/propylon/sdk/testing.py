@@ -36,6 +36,7 @@ from propylon.gateway import build_application, edition_modules
 from propylon.modules.contract import Module
 from propylon.plugin.loader import PluginReport, load_plugin
 from propylon.plugin.registry import PluginRegistry
+from propylon.sdk.brokers import RabbitMQServer
 from propylon.sdk.processes import GatewayProcess, free_port
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "PluginRegistry",
     "PluginReport",
     "Problems",
+    "RabbitMQServer",
     "Recorded",
     "RecordingBackend",
     "RedisServer",

@@ -1,0 +1,154 @@
+"""Real message brokers for tests: started on 127.0.0.1 and free ports, in temporary folders,
+as an unprivileged user would run them, so they never collide with a system service or with
+each other."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["RabbitMQServer"]
+
+_RABBITMQ_BIN = Path("/usr/lib/rabbitmq/bin")
+_AMQP_HEADER = b"AMQP\x00\x00\x09\x01"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _executable(name: str) -> str | None:
+    local = _RABBITMQ_BIN / name
+    return str(local) if local.exists() else shutil.which(name)
+
+
+class RabbitMQServer:
+    """A real ``rabbitmq-server`` on 127.0.0.1 (``url``: ``amqp://guest:guest@127.0.0.1:PORT/``).
+
+    Every port (AMQP, distribution, epmd) is free and every file (database, logs, config,
+    Erlang cookie) lives in a temporary folder. It boots in a few seconds: share one per test
+    session. ``stop``/``start`` restart it on the same port and with the same data, to
+    simulate an outage. ``RabbitMQServer.available()`` is false where it is not installed
+    (Debian: rabbitmq-server)."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="propylon-rabbitmq-"))
+        self.port = _free_port()
+        self.dist_port = _free_port()
+        self.epmd_port = _free_port()
+        self.node = f"propylon{self.port}@localhost"
+        self.proc: subprocess.Popen[bytes] | None = None
+        (self.folder / "rabbitmq.conf").write_text(
+            "loopback_users = none\ndisk_free_limit.absolute = 1MB\n"
+        )
+        (self.folder / "rabbitmq-env.conf").write_text("")
+        (self.folder / "enabled_plugins").write_text("[].\n")
+
+    @staticmethod
+    def available() -> bool:
+        return _executable("rabbitmq-server") is not None
+
+    @property
+    def url(self) -> str:
+        return f"amqp://guest:guest@127.0.0.1:{self.port}/"
+
+    def _env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            HOME=str(self.folder),
+            RABBITMQ_NODENAME=self.node,
+            RABBITMQ_NODE_IP_ADDRESS="127.0.0.1",
+            RABBITMQ_NODE_PORT=str(self.port),
+            RABBITMQ_DIST_PORT=str(self.dist_port),
+            ERL_EPMD_PORT=str(self.epmd_port),
+            ERL_EPMD_ADDRESS="127.0.0.1",
+            RABBITMQ_MNESIA_BASE=str(self.folder / "mnesia"),
+            RABBITMQ_LOG_BASE=str(self.folder / "log"),
+            RABBITMQ_CONFIG_FILE=str(self.folder / "rabbitmq"),
+            RABBITMQ_CONF_ENV_FILE=str(self.folder / "rabbitmq-env.conf"),
+            RABBITMQ_ENABLED_PLUGINS_FILE=str(self.folder / "enabled_plugins"),
+            RABBITMQ_PID_FILE=str(self.folder / "rabbitmq.pid"),
+        )
+        return env
+
+    def _answers(self) -> bool:
+        """True once the broker speaks AMQP (it sends Connection.Start, a method frame)."""
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn,
+        ):
+            conn.sendall(_AMQP_HEADER)
+            return conn.recv(1) == b"\x01"
+        return False
+
+    def start(self, timeout: float = 60.0) -> RabbitMQServer:
+        server = _executable("rabbitmq-server")
+        if server is None:
+            raise RuntimeError("rabbitmq-server is not installed")
+        log = (self.folder / "server.out").open("ab")
+        self.proc = subprocess.Popen(
+            [server], env=self._env(), stdout=log, stderr=log, start_new_session=True
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            if self._answers():
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(
+            f"rabbitmq-server did not answer on port {self.port} (see {self.folder}/server.out)"
+        )
+
+    def stop(self) -> None:
+        """Stops the broker (every process of its group) and the epmd it started."""
+        if self.proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+            self._wait_closed()
+        self.proc = None
+        epmd = shutil.which("epmd")
+        if epmd is not None:
+            subprocess.run(
+                [epmd, "-kill"],
+                env=self._env(),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+                timeout=10,
+            )
+
+    def _wait_closed(self, timeout: float = 15.0) -> None:
+        """The Erlang VM outlives its launcher script for a moment: wait for the port to close
+        so a restart can bind it again."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+            except OSError:
+                return
+            time.sleep(0.1)
+
+    def __enter__(self) -> RabbitMQServer:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
