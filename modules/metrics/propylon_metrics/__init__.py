@@ -1,0 +1,1 @@
+"""telemetry/metrics: router, proxy and backend counters and histograms at /__stats."""

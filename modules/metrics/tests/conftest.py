@@ -1,0 +1,1 @@
+"""Fixtures of the metrics tests: those of propylon's pytest plugin suffice."""
