@@ -18,6 +18,7 @@ from propylon.plugin.registry import PluginRegistry
 from propylon.proxy.factory import new_backend_factory, new_proxy_factory
 from propylon.router.factory import new_handler_factory
 from propylon.router.server import new_application
+from propylon.router.system import AGENTS
 
 
 def build_application(
@@ -51,7 +52,9 @@ def build_application(
     for module in stacked(modules, "handler"):
         if (decorate_handler := module.handler) is not None:
             handler_factory = decorate_handler(handler_factory, ctx)
+    ctx.proxy_factory = proxy_factory
     app = new_application(ctx, proxy_factory, handler_factory)
+    app[AGENTS] = ctx.agents
     for module in stacked(modules, "server"):
         if (decorate_server := module.server) is not None:
             decorate_server(app, ctx)

@@ -20,12 +20,17 @@ _SHOWN_PLACES = 2
 
 
 def places(service: ServiceConfig) -> Iterator[tuple[Scope, str, Any]]:
-    """(scope, where, config) of the service, each endpoint and each of their backends."""
+    """(scope, where, config) of the service, each endpoint and agent and their backends."""
     yield Scope.SERVICE, "", service
     for i, endpoint in enumerate(service.endpoints):
         where = f"endpoints[{i}] ({endpoint.method} {endpoint.endpoint})"
         yield Scope.ENDPOINT, where, endpoint
         for j, backend in enumerate(endpoint.backend):
+            yield Scope.BACKEND, f"{where}.backend[{j}]", backend
+    for i, agent in enumerate(service.async_agents):
+        where = f"async_agent[{i}] ({agent.name})"
+        yield Scope.AGENT, where, agent.endpoint
+        for j, backend in enumerate(agent.backend):
             yield Scope.BACKEND, f"{where}.backend[{j}]", backend
 
 
@@ -42,7 +47,7 @@ def read_namespaces(
             if namespace is None:
                 unowned.setdefault(name, []).append(where or "the service")
                 continue
-            if scope not in namespace.scopes:
+            if scope not in namespace.scopes and not _endpoint_like(scope, namespace):
                 levels = " or ".join(sorted(s.value for s in namespace.scopes))
                 problems.warn(at, f"read only at the {levels} level: ignored")
                 continue
@@ -54,6 +59,10 @@ def read_namespaces(
                 config.options[name] = options
     for name, used in unowned.items():
         _report_unowned(name, used, problems)
+
+
+def _endpoint_like(scope: Scope, namespace: Namespace[Any]) -> bool:
+    return scope is Scope.AGENT and Scope.ENDPOINT in namespace.scopes
 
 
 def _report_unowned(name: str, used: list[str], problems: Problems) -> None:

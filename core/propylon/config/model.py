@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from propylon.config.tls import ClientTLSOptions, TLSOptions
+
+if TYPE_CHECKING:
+    from propylon.config.agents import AgentConfig
 
 ExtraConfig = dict[str, Any]
 
@@ -89,3 +92,5 @@ class ServiceConfig:
     tls: TLSOptions | None = None
     client_tls: ClientTLSOptions | None = None
     source: str = ""
+    # ``async_agent``: broker consumers a driver module runs (propylon.config.agents).
+    async_agents: list[AgentConfig] = field(default_factory=list)

@@ -15,6 +15,8 @@ class Scope(StrEnum):
     SERVICE = "service"
     ENDPOINT = "endpoint"
     BACKEND = "backend"
+    # An ``async_agent`` entry: a pipe like an endpoint's, so endpoint namespaces apply too.
+    AGENT = "agent"
 
 
 EVERYWHERE = frozenset(Scope)

@@ -8,9 +8,11 @@ unsafe (a TLS block whose files cannot be read).
 from __future__ import annotations
 
 import ipaddress
+import itertools
 from collections.abc import Callable
 from typing import Any
 
+from propylon.config.agents import check_names, parse_agent
 from propylon.config.errors import preview
 from propylon.config.fields import Fields
 from propylon.config.limits import (
@@ -78,6 +80,19 @@ def parse_service(
         "endpoints",
         lambda raw, where: _endpoint(raw, where, service, problems, seen, decoders, renderers),
     )
+    index = itertools.count()
+    service.async_agents = f.items(
+        "async_agent",
+        lambda raw, where: parse_agent(
+            raw,
+            where,
+            next(index),
+            service.timeout,
+            problems,
+            lambda b, w, e: _backend(b, w, service, e, problems, decoders),
+        ),
+    )
+    check_names(service.async_agents, problems)
     _warn_unknown(f)
     return service
 
@@ -85,8 +100,6 @@ def parse_service(
 # Service keys of KrakenD's format this gateway accepts without implementing them: a value
 # that asks for something is warned about by name.
 _NOT_IMPLEMENTED = ("disable_keep_alives", "disable_compression", "use_h2c")
-# Read by the modules that provide them (the catalogue names which).
-_MODULE_KEYS = ("async_agent",)
 # The HTTP client's numbers of KrakenD's format: checked, so a mistake is not silently kept.
 _CLIENT_DURATIONS = (
     "dns_cache_ttl",
@@ -109,7 +122,6 @@ def _check_client_fields(f: Fields) -> None:
         f.seen.add(key)
         if f.raw.get(key):
             f.warn(key, "accepted, but not implemented by this gateway: ignored")
-    f.seen.update(_MODULE_KEYS)
 
 
 def _check_listen_ip(f: Fields, listen_ip: str) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import orjson
 from aiohttp import web
 
+from propylon.context import AgentHealth, go_time
 from propylon.router.handler import Handler
 from propylon.router.headers import canonical
 from propylon.router.request import route_params
@@ -21,9 +22,14 @@ def _json(data: object) -> web.Response:
     )
 
 
-async def health(_request: web.Request) -> web.Response:
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f +0000 UTC")
-    return _json({"agents": {}, "now": now, "status": "ok"})
+# The async agents' liveness (the gateway sets it): KrakenD's ``agents``, name -> last ping.
+AGENTS = web.AppKey("propylon.agents", AgentHealth)
+
+
+async def health(request: web.Request) -> web.Response:
+    agents = request.app.get(AGENTS)
+    report = agents.report() if agents is not None else {}
+    return _json({"agents": report, "now": go_time(datetime.now(UTC)), "status": "ok"})
 
 
 def new_debug_handler(log: logging.Logger) -> Handler:

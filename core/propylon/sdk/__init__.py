@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import logging
 
+from propylon.config.agents import AgentConfig, AgentConnection, AgentConsumer
 from propylon.config.errors import ConfigError
 from propylon.config.model import BackendConfig, EndpointConfig, ServiceConfig
 from propylon.config.namespace import Namespace, Scope
 from propylon.config.schema import Duration, Key, OptionError, Range, Rest, Unsupported
-from propylon.context import Context, TokenRejecter
+from propylon.context import AgentHealth, Context, TokenRejecter
 from propylon.modules.contract import LAYER_ORDER, Module
 from propylon.plugin.api import (
     ClientPluginFactory,
@@ -50,6 +51,10 @@ from propylon.transport.client import BackendResponse, HTTPExecutor
 __all__ = [
     "DEFAULT_IP_HEADERS",
     "LAYER_ORDER",
+    "AgentConfig",
+    "AgentConnection",
+    "AgentConsumer",
+    "AgentHealth",
     "BackendConfig",
     "BackendFactory",
     "BackendResponse",
