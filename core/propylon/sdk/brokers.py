@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["RabbitMQServer"]
+__all__ = ["NatsServer", "RabbitMQServer"]
 
 _RABBITMQ_BIN = Path("/usr/lib/rabbitmq/bin")
 _AMQP_HEADER = b"AMQP\x00\x00\x09\x01"
@@ -152,3 +152,66 @@ class RabbitMQServer:
     def __exit__(self, *_exc: object) -> None:
         self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class NatsServer:
+    """A real ``nats-server`` on 127.0.0.1 and a free port (``url``: ``nats://127.0.0.1:PORT``).
+
+    It starts in a moment and keeps nothing on disk. ``stop``/``start`` restart it on the same
+    port, to simulate an outage. ``NatsServer.available()`` is false where it is not installed
+    (Debian: nats-server)."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @staticmethod
+    def available() -> bool:
+        return _executable("nats-server") is not None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def _answers(self) -> bool:
+        """True once the server greets a client (its first line is ``INFO {...}``)."""
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as conn,
+        ):
+            return conn.recv(4) == b"INFO"
+        return False
+
+    def start(self, timeout: float = 15.0) -> NatsServer:
+        server = _executable("nats-server")
+        if server is None:
+            raise RuntimeError("nats-server is not installed")
+        self.proc = subprocess.Popen(
+            [server, "-a", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            if self._answers():
+                return self
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"nats-server did not answer on port {self.port}")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.proc = None
+
+    def __enter__(self) -> NatsServer:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()

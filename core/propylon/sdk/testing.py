@@ -36,12 +36,13 @@ from propylon.gateway import build_application, edition_modules
 from propylon.modules.contract import Module
 from propylon.plugin.loader import PluginReport, load_plugin
 from propylon.plugin.registry import PluginRegistry
-from propylon.sdk.brokers import RabbitMQServer
+from propylon.sdk.brokers import NatsServer, RabbitMQServer
 from propylon.sdk.processes import GatewayProcess, free_port
 
 __all__ = [
     "ConfigErrors",
     "GatewayProcess",
+    "NatsServer",
     "PluginRegistry",
     "PluginReport",
     "Problems",
