@@ -1,0 +1,1 @@
+"""One driver per URL scheme: each opens topics and subscriptions on its broker."""
