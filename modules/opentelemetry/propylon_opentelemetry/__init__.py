@@ -1,0 +1,1 @@
+"""telemetry/opentelemetry: traces and metrics of the router, proxy and backend layers."""

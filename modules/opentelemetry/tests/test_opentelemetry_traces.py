@@ -1,0 +1,100 @@
+"""Traces reach a real OTLP/HTTP receiver: router, proxy, backend and backend-request spans,
+each the child of the one above, under the client's W3C trace context, which the backend
+receives too."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+from typing import Any
+
+from propylon.sdk.testing import RecordingBackend, send
+from propylon_opentelemetry.module import module
+
+Gateway = Callable[..., str]
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+CLIENT_SPAN = "00f067aa0ba902b7"
+
+
+def config(backend: str, receiver: str, **otel: Any) -> dict[str, Any]:
+    port = int(receiver.rsplit(":", 1)[1])
+    return {
+        "name": "traced-gateway",
+        "extra_config": {
+            "telemetry/opentelemetry": {
+                "exporters": {
+                    "otlp": [{"name": "local", "host": "127.0.0.1", "port": port, "use_http": True}]
+                },
+                **otel,
+            }
+        },
+        "endpoints": [
+            {
+                "endpoint": "/items/{id}",
+                "backend": [{"host": [backend], "url_pattern": "/i/{id}"}],
+            }
+        ],
+    }
+
+
+def wait_for(receiver: Any, count: int) -> list[Any]:
+    deadline = time.monotonic() + 10
+    while len(receiver.spans) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return list(receiver.spans)
+
+
+def test_spans_nest_and_the_trace_reaches_the_backend(
+    gateway: Gateway, backend: tuple[RecordingBackend, str], receiver: Any
+) -> None:
+    recording, backend_url = backend
+    url = gateway(config(backend_url, receiver.url), module)
+    traceparent = f"00-{TRACE_ID}-{CLIENT_SPAN}-01"
+    assert send("GET", url + "/items/7", headers={"traceparent": traceparent}).status == 200
+    spans = {s.name: s for s in wait_for(receiver, 4)}
+    assert set(spans) == {"/items/7", "/items/{id}", "/i/{id}"}, sorted(spans)
+    by_stage = {
+        next(a.value.string_value for a in s.attributes if a.key == "krakend.stage"): s
+        for s in receiver.spans
+    }
+    assert set(by_stage) == {"global", "proxy", "backend", "backend-request"}
+    chain = [by_stage[s] for s in ("global", "proxy", "backend", "backend-request")]
+    assert {s.trace_id.hex() for s in chain} == {TRACE_ID}
+    assert chain[0].parent_span_id.hex() == CLIENT_SPAN
+    for parent, child in itertools.pairwise(chain):
+        assert child.parent_span_id == parent.span_id
+    assert chain[0].kind == 2 and chain[3].kind == 3  # SERVER, CLIENT
+    sent = recording.requests[0].headers["traceparent"]
+    assert sent.startswith(f"00-{TRACE_ID}-{chain[3].span_id.hex()}-")
+    assert receiver.resources[0]["service.name"] == "traced-gateway"
+
+
+def test_a_trace_starts_without_client_context(
+    gateway: Gateway, backend: tuple[RecordingBackend, str], receiver: Any
+) -> None:
+    recording, backend_url = backend
+    url = gateway(config(backend_url, receiver.url, service_name="gw"), module)
+    send("GET", url + "/items/1")
+    spans = wait_for(receiver, 4)
+    root = next(s for s in spans if not s.parent_span_id)
+    assert recording.requests[0].headers["traceparent"].split("-")[1] == root.trace_id.hex()
+    assert receiver.resources[0]["service.name"] == "gw"
+
+
+def test_disabled_layers_make_no_spans(
+    gateway: Gateway, backend: tuple[RecordingBackend, str], receiver: Any
+) -> None:
+    layers = {
+        "global": {"disable_traces": True},
+        "proxy": {"disable_traces": True},
+        "backend": {"traces": {"disable_stage": True, "round_trip": False}},
+    }
+    recording, backend_url = backend
+    url = gateway(config(backend_url, receiver.url, layers=layers), module)
+    traceparent = f"00-{TRACE_ID}-{CLIENT_SPAN}-01"
+    send("GET", url + "/items/1", headers={"traceparent": traceparent})
+    time.sleep(0.4)
+    assert receiver.spans == []
+    # Propagation stays on: the backend gets the client's context.
+    assert recording.requests[0].headers["traceparent"] == traceparent
