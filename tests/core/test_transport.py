@@ -1,13 +1,17 @@
-"""The HTTP client layer: size limits on decoded bodies, and what follows a redirect."""
+"""The HTTP client layer: size limits on decoded bodies, what follows a redirect, and the
+connection kept to a backend (reuse, replacement, framing, refused input)."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from aiohttp import web
 from propylon.transport.client import BodyTooLarge, ClientPool
+from propylon.transport.errors import ConnectionClosed, InvalidHeader, InvalidResponse
 
 LIMIT = 1000
 
@@ -98,3 +102,167 @@ def test_credentials_follow_a_redirect_on_the_same_host(servers: Any, loop_threa
     target = servers.start(app) + "/target"
     _follow(loop_thread, servers.start(_redirecting(target)) + "/moved")
     assert seen[0]["Authorization"] == "Bearer t" and seen[0]["Cookie"] == "s=1"
+
+
+# Wire-level behaviour, against a backend scripted byte by byte.
+
+Script = Callable[[asyncio.StreamReader, asyncio.StreamWriter, int], Awaitable[None]]
+
+
+class RawBackend:
+    """A TCP server whose ``script`` answers each connection (numbered from 0)."""
+
+    def __init__(self, loop_thread: Any, script: Script) -> None:
+        self.connections = 0
+        self.requests: list[bytes] = []
+        self._loop = loop_thread
+
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            number = self.connections
+            self.connections += 1
+            try:
+                await script(reader, writer, number)
+            finally:
+                writer.close()
+
+        async def start() -> asyncio.Server:
+            return await asyncio.start_server(handle, "127.0.0.1", 0)
+
+        self.server = loop_thread.run(start())
+        self.url = f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}"
+
+    async def read_request(self, reader: asyncio.StreamReader) -> bytes:
+        head = await reader.readuntil(b"\r\n\r\n")
+        self.requests.append(head)
+        return head
+
+    def call(self, *calls: tuple[str, str, dict[str, list[str]], bytes]) -> list[Any]:
+        """Runs ``calls`` in turn on one pool: each result, or the exception it raised."""
+        pool = ClientPool(max_body=LIMIT)
+
+        async def run() -> list[Any]:
+            results: list[Any] = []
+            try:
+                for method, path, headers, body in calls:
+                    try:
+                        results.append(await pool.execute(method, self.url + path, headers, body))
+                    except Exception as exc:  # the test inspects it
+                        results.append(exc)
+            finally:
+                await pool.close()
+            return results
+
+        try:
+            return self._loop.run(run())
+        finally:
+            self.server.close()
+
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
+
+
+def test_a_connection_is_kept_for_the_next_request(loop_thread: Any) -> None:
+    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int) -> None:
+        for _ in range(3):
+            await backend.read_request(reader)
+            writer.write(OK)
+
+    backend = RawBackend(loop_thread, script)
+    results = backend.call(*[("GET", "/", {}, b"")] * 3)
+    assert [r.status for r in results] == [200, 200, 200]
+    assert backend.connections == 1
+
+
+def test_a_kept_connection_the_backend_dropped_is_replaced_for_a_get(loop_thread: Any) -> None:
+    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        await backend.read_request(reader)
+        if n == 0:
+            writer.write(OK)
+            await backend.read_request(reader)  # then closes without answering
+            return
+        writer.write(OK)
+
+    backend = RawBackend(loop_thread, script)
+    results = backend.call(("GET", "/", {}, b""), ("GET", "/", {}, b""))
+    assert [r.status for r in results] == [200, 200]
+    assert backend.connections == 2
+
+
+def test_a_post_is_never_sent_twice(loop_thread: Any) -> None:
+    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, n: int) -> None:
+        await backend.read_request(reader)
+        await reader.readuntil(b"0\r\n\r\n")
+        if n == 0:
+            writer.write(OK)
+            await backend.read_request(reader)
+
+    backend = RawBackend(loop_thread, script)
+    results = backend.call(("POST", "/", {}, b"{}"), ("POST", "/", {}, b"{}"))
+    assert results[0].status == 200
+    assert isinstance(results[1], ConnectionClosed)
+    assert backend.connections == 1
+
+
+def test_head_ends_with_its_headers_and_keeps_the_connection(loop_thread: Any) -> None:
+    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int) -> None:
+        await backend.read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n")
+        await backend.read_request(reader)
+        writer.write(OK)
+
+    backend = RawBackend(loop_thread, script)
+    head, get = backend.call(("HEAD", "/", {}, b""), ("GET", "/", {}, b""))
+    assert (head.status, head.body, get.body) == (200, b"", b"{}")
+    assert backend.connections == 1
+
+
+def test_informational_responses_are_skipped(loop_thread: Any) -> None:
+    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int) -> None:
+        await backend.read_request(reader)
+        writer.write(b"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" + OK)
+
+    backend = RawBackend(loop_thread, script)
+    (result,) = backend.call(("GET", "/", {}, b""))
+    assert (result.status, result.body, "Link" in result.headers) == (200, b"{}", False)
+
+
+def test_a_body_without_length_ends_with_the_connection(loop_thread: Any) -> None:
+    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int) -> None:
+        await backend.read_request(reader)
+        writer.write(b"HTTP/1.0 200 OK\r\n\r\n" + b'{"a":1}')
+
+    backend = RawBackend(loop_thread, script)
+    (result,) = backend.call(("GET", "/", {}, b""))
+    assert result.body == b'{"a":1}'
+
+
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}", ConnectionClosed),
+        (b"SSH-2.0-OpenSSH_9.2\r\n", InvalidResponse),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % (LIMIT + 1), BodyTooLarge),
+        (b"", ConnectionClosed),
+    ],
+    ids=["cut short", "not HTTP", "declared too large", "closed at once"],
+)
+def test_a_broken_answer_is_an_error(loop_thread: Any, answer: bytes, error: type) -> None:
+    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int) -> None:
+        await backend.read_request(reader)
+        writer.write(answer)
+
+    backend = RawBackend(loop_thread, script)
+    (result,) = backend.call(("GET", "/", {}, b""))
+    assert isinstance(result, error), result
+
+
+@pytest.mark.parametrize("value", ["a\r\nX-Injected: 1", "a\nb", "a\x00b"])
+def test_a_header_that_would_split_the_request_is_never_sent(loop_thread: Any, value: str) -> None:
+    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int) -> None:
+        await backend.read_request(reader)
+        writer.write(OK)
+
+    backend = RawBackend(loop_thread, script)
+    (result,) = backend.call(("GET", "/", {"X-Claim": [value]}, b""))
+    assert isinstance(result, InvalidHeader)
+    assert backend.requests == []

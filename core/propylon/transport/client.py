@@ -1,42 +1,51 @@
-"""HTTP calls to backends: one pooled aiohttp session for all of them, redirects followed.
+"""HTTP calls to backends: kept-alive connections per origin, redirects followed.
 
-The session's connector keeps idle connections per scheme, host and port, as Go's transport
-does for KrakenD, so no per-request lookup of a session by host is needed.
+Connections are kept per scheme, host and port, as Go's transport does for KrakenD
+(``propylon.transport.origin``); each carries one exchange at a time, parsed in C
+(``propylon.transport.wire``). A connection kept idle that the backend closed meanwhile is
+replaced by a new one, and a request that failed on it before any byte came back is sent
+again when it is safe to repeat, as Go's client does.
 
-aiohttp follows redirects itself, but not as Go's client does (Referer, method rewriting),
-so redirects are followed here. Bodies are bounded while they are read: a declared length
-past the limit is refused before reading, a streamed or compressed one as it grows; large
-ones wait for room in the worker's memory budget (``propylon.transport.budget``).
+Redirects are followed here as Go's client follows them (Referer, method rewriting,
+credentials dropped for another domain). Bodies are bounded while they are read; large ones
+wait for room in the worker's memory budget (``propylon.transport.budget``).
 """
 
 from __future__ import annotations
 
+import ssl
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-import aiohttp
 from multidict import CIMultiDictProxy
 from yarl import URL
 
 from propylon.config.model import BackendConfig, ServiceConfig
 from propylon.config.tls import ClientTLSOptions
 from propylon.tls import client_context
-from propylon.transport.budget import MemoryBudget, new_lease
+from propylon.transport.budget import MemoryBudget
+from propylon.transport.errors import (
+    MAX_REDIRECTS,
+    BodyTooLarge,
+    ConnectionClosed,
+    InvalidHeader,
+    TooManyRedirects,
+)
 from propylon.transport.limits import (
     DEFAULT_MAX_SIZE,
     DEFAULT_MEMORY,
-    LARGE_BODY,
     backend_max_size,
     service_limits,
 )
+from propylon.transport.origin import Address, Origin
 from propylon.types import Headers
 
-MAX_REDIRECTS = 10
+__all__ = ["BackendResponse", "BodyTooLarge", "ClientPool", "TooManyRedirects"]
+
 REDIRECTS = frozenset((301, 302, 303, 307, 308))
-# Headers aiohttp would add by itself; a backend sees only what the gateway declares.
-_SKIP_AUTO = frozenset(("Accept", "Accept-Encoding", "User-Agent", "Content-Type"))
-# What the client itself asks for, as Go's transport does: it decodes gzip transparently.
-_ACCEPT_GZIP = ("Accept-Encoding", "gzip")
+# Methods Go's client sends again on a new connection when a kept one failed before answering.
+_REPEATABLE = frozenset(("GET", "HEAD", "OPTIONS", "TRACE"))
 # Headers Go's client drops on a redirect to a host outside the first one's domain.
 _CREDENTIALS = frozenset(("authorization", "www-authenticate", "cookie", "cookie2"))
 
@@ -49,16 +58,6 @@ class BackendResponse:
     url: str
 
 
-class TooManyRedirects(aiohttp.ClientError):
-    def __init__(self) -> None:
-        super().__init__(f"stopped after {MAX_REDIRECTS} redirects")
-
-
-class BodyTooLarge(aiohttp.ClientError):
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"backend response larger than {limit} bytes")
-
-
 # The contract of the HTTP client layer, which plugins and modules may replace or decorate.
 HTTPExecutor = Callable[[str, str, Headers, bytes], Awaitable[BackendResponse]]
 # The client layer's factory: a backend -> the executor that calls it.
@@ -66,7 +65,7 @@ ClientFactory = Callable[[BackendConfig], HTTPExecutor]
 
 
 class ClientPool:
-    """Keeps the session whose connections are reused across requests and backends.
+    """Keeps the connections reused across requests and backends of a worker.
 
     ``max_body`` is the default size limit of a response body; ``memory`` the worker's budget
     for the large bodies it holds at once.
@@ -79,36 +78,19 @@ class ClientPool:
         memory: int = DEFAULT_MEMORY,
         tls: ClientTLSOptions | None = None,
     ) -> None:
-        self._session: aiohttp.ClientSession | None = None
-        # The service's ``client_tls`` for HTTPS backends; without it, aiohttp's defaults.
+        # The service's ``client_tls`` for HTTPS backends; without it, the system's CAs.
         self.tls = tls
         self.max_body = max_body
         self.connect_timeout = connect_timeout
         self.budget = MemoryBudget(memory)
+        self._origins: dict[str, Origin] = {}
+        self._tls_context: ssl.SSLContext | None = None
 
     @classmethod
     def for_service(cls, service: ServiceConfig) -> ClientPool:
         """A pool with the service's ``backend/http`` sizes."""
         sizes = service_limits(service)
         return cls(max_body=sizes.max_size, memory=sizes.memory, tls=service.client_tls)
-
-    @property
-    def session(self) -> aiohttp.ClientSession:
-        """Made on first use, inside the serving loop (a session belongs to one loop)."""
-        session = self._session
-        if session is None or session.closed:
-            context = client_context(self.tls) if self.tls is not None else True
-            connector = aiohttp.TCPConnector(
-                limit=0, ttl_dns_cache=60, enable_cleanup_closed=True, ssl=context
-            )
-            session = self._session = aiohttp.ClientSession(
-                connector=connector,
-                auto_decompress=True,
-                skip_auto_headers=_SKIP_AUTO,
-                timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.connect_timeout),
-                cookie_jar=aiohttp.DummyCookieJar(),
-            )
-        return session
 
     def executor_factory(self) -> ClientFactory:
         """The default client factory: every backend shares this pool, with its own limit."""
@@ -125,28 +107,23 @@ class ClientPool:
         return execute
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        for origin in self._origins.values():
+            origin.close()
+        self._origins.clear()
 
     async def execute(
         self, method: str, url: str, headers: Headers, body: bytes, *, limit: int = 0
     ) -> BackendResponse:
         limit = limit or self.max_body
-        target = URL(url, encoded=True)
         referer = initial = ""
         for _ in range(MAX_REDIRECTS + 1):
-            sent = [(k, v) for k, vs in headers.items() for v in vs]
-            if "Accept-Encoding" not in headers:
-                sent.append(_ACCEPT_GZIP)
-            if referer:
-                sent.append(("Referer", referer))
-            response = await self._send(method, target, url, sent, body, limit)
+            response = await self._send(method, url, headers, body, limit, referer)
             if response.status not in REDIRECTS or "Location" not in response.headers:
                 return response
             if response.status in (301, 302, 303) and method not in ("GET", "HEAD"):
                 method, body = "GET", b""
             referer = url
+            target = URL(url, encoded=True)
             initial = initial or target.host or ""
             target = target.join(URL(response.headers["Location"], encoded=True))
             url = str(target)
@@ -155,69 +132,89 @@ class ClientPool:
         raise TooManyRedirects()
 
     async def _send(
-        self,
-        method: str,
-        url: URL,
-        raw_url: str,
-        headers: list[tuple[str, str]],
-        body: bytes,
-        limit: int,
+        self, method: str, url: str, headers: Headers, body: bytes, limit: int, referer: str
     ) -> BackendResponse:
-        # A body goes out chunked, as a streamed client body does; an empty one as length 0.
-        data: bytes | None = body
-        chunked: bool | None = True
-        if not body:
-            data, chunked = (None if method in ("GET", "HEAD") else b""), None
-        async with self.session.request(
-            method, url, headers=headers, data=data, chunked=chunked, allow_redirects=False
-        ) as resp:
-            payload = await self._read(resp, limit)
-            return BackendResponse(resp.status, resp.headers, payload, raw_url)
+        origin, target = self._route(url)
+        request = _request(method, target, origin.address, headers, body, referer)
+        head_only = method == "HEAD"
+        now = time.monotonic()
+        conn = origin.idle(now)
+        while True:
+            reused = conn is not None
+            if conn is None:
+                conn = await origin.connect()
+            try:
+                reply = await conn.exchange(request, limit, head_only)
+            except ConnectionClosed:
+                origin.keep(conn, now)
+                if not reused or conn.received or method not in _REPEATABLE:
+                    raise
+                conn = None  # closed by the backend while kept: once more on a new one
+                continue
+            except BaseException:
+                origin.keep(conn, now)
+                raise
+            origin.keep(conn, now)
+            return BackendResponse(reply.status, CIMultiDictProxy(reply.headers), reply.body, url)
 
-    async def _read(self, resp: aiohttp.ClientResponse, limit: int) -> bytes:
-        """The body, refused past ``limit`` bytes so a backend cannot exhaust memory."""
-        length = resp.content_length
-        if length is not None:
-            if length > limit:
-                raise BodyTooLarge(limit)
-            if "Content-Encoding" not in resp.headers:
-                if length < LARGE_BODY:
-                    return await resp.read()
-                return await self._read_large(resp, length)
-        return await self._read_streamed(resp, limit)
+    def _route(self, url: str) -> tuple[Origin, str]:
+        """The origin of ``url`` and the request target (path and query) sent to it."""
+        start = url.find("://")
+        end = len(url)
+        for mark in ("/", "?", "#"):
+            at = url.find(mark, start + 3)
+            if 0 <= at < end:
+                end = at
+        key = url[:end]
+        origin = self._origins.get(key)
+        if origin is None:
+            address = Address.parse(key)
+            tls = self._context() if address.scheme == "https" else None
+            origin = Origin(address, self.budget, self.connect_timeout, tls)
+            self._origins[key] = origin
+        target = url[end:].partition("#")[0]
+        if not target.startswith("/"):
+            target = "/" + target
+        return origin, target
 
-    async def _read_large(self, resp: aiohttp.ClientResponse, length: int) -> bytes:
-        """A body of known size: its room in the budget first, then the bytes."""
-        lease, kept = new_lease(self.budget)
-        try:
-            await lease.take(length)
-            return await resp.read()
-        finally:
-            if not kept:
-                lease.release()
+    def _context(self) -> ssl.SSLContext:
+        if self._tls_context is None:
+            self._tls_context = (
+                client_context(self.tls) if self.tls is not None else ssl.create_default_context()
+            )
+        return self._tls_context
 
-    async def _read_streamed(self, resp: aiohttp.ClientResponse, limit: int) -> bytes:
-        """Chunked, or compressed: counted as decoded, so a small gzip body cannot grow
-        unbounded. Its size is unknown: once large, it reserves the limit, then keeps what
-        it read."""
-        chunks: list[bytes] = []
-        size = 0
-        lease, kept = None, False
-        try:
-            async for chunk in resp.content.iter_any():
-                size += len(chunk)
-                if size > limit:
-                    raise BodyTooLarge(limit)
-                chunks.append(chunk)
-                if lease is None and size >= LARGE_BODY:
-                    lease, kept = new_lease(self.budget)
-                    await lease.take(limit)
-            if lease is not None:
-                lease.shrink(size)
-            return b"".join(chunks)
-        finally:
-            if lease is not None and not kept:
-                lease.release()
+
+def _request(
+    method: str, target: str, address: Address, headers: Headers, body: bytes, referer: str
+) -> bytes:
+    """The request as it goes on the wire: the gateway's headers only, plus what HTTP/1.1
+    needs (Host, the body's framing) and what Go's client adds (gzip, Referer)."""
+    if " " in target or "\n" in target or "\r" in target or "\0" in target:
+        raise InvalidHeader("request target")
+    lines = [method, " ", target, " HTTP/1.1\r\n"]
+    if "Host" not in headers:
+        lines += ("Host: ", address.authority, "\r\n")
+    for name, values in headers.items():
+        for value in values:
+            if "\n" in value or "\r" in value or "\0" in value:
+                raise InvalidHeader(name)
+            lines += (name, ": ", value, "\r\n")
+    if "Accept-Encoding" not in headers:
+        lines.append("Accept-Encoding: gzip\r\n")
+    if address.basic and "Authorization" not in headers:
+        lines += ("Authorization: ", address.basic, "\r\n")
+    if referer:
+        lines += ("Referer: ", referer, "\r\n")
+    # A body goes out chunked, as a streamed client body does; an empty one as length 0.
+    if body:
+        lines.append("Transfer-Encoding: chunked\r\n\r\n")
+        head = "".join(lines).encode("utf-8", "surrogateescape")
+        return b"".join((head, b"%x\r\n" % len(body), body, b"\r\n0\r\n\r\n"))
+    if method not in ("GET", "HEAD"):
+        lines.append("Content-Length: 0\r\n")
+    lines.append("\r\n")
+    return "".join(lines).encode("utf-8", "surrogateescape")
 
 
 def _in_domain(host: str, initial: str) -> bool:
