@@ -1,4 +1,4 @@
-"""The ``assemble`` command: lock, build, check, new, outdated, upgrade, diff, verify.
+"""The ``assemble`` command: lock, build, push, check, new, outdated, upgrade, diff, verify.
 
 Every error a user can fix ends as one line on stderr and exit code 1, never a traceback.
 """
@@ -10,7 +10,7 @@ import sys
 import typer
 from rich.markup import escape
 
-from assembler.commands import build, check, diff, lock, new, outdated, verify
+from assembler.commands import build, check, diff, lock, new, outdated, push, verify
 from assembler.commands.common import console
 from assembler.errors import AssembleError, one_line
 
@@ -23,6 +23,7 @@ app = typer.Typer(
 )
 app.command("lock")(lock.lock_command)
 app.command("build")(build.build_command)
+app.command("push")(push.push_command)
 app.command("check")(check.check_command)
 app.command("new")(new.new_command)
 app.command("outdated")(outdated.outdated_command)

@@ -37,3 +37,9 @@ class Steps:
     @property
     def total(self) -> float:
         return round(time.perf_counter() - self.started, 3)
+
+
+def bar(done: int, total: int, width: int = 20) -> str:
+    """A transfer as text for a step's detail: ``[#########-----------] 12.3/45.6 MB``."""
+    filled = min(width, int(width * done / total)) if total else width
+    return f"[{'#' * filled}{'-' * (width - filled)}] {done / 1e6:.1f}/{total / 1e6:.1f} MB"

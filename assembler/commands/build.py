@@ -22,9 +22,16 @@ def build_command(
         bool, typer.Option("--locked", help="Fail if the manifest changed since the lock.")
     ] = False,
     no_image: Annotated[bool, typer.Option("--no-image", help="Skip the OCI image.")] = False,
+    push: Annotated[
+        bool, typer.Option("--push", help="Then push the image to its [image] tags.")
+    ] = False,
 ) -> None:
-    """Build the edition: wheel, sdist, wheelhouse, Dockerfile, OCI image, SBOM, report."""
-    report = build(manifest, BuildOptions(out=out, locked=locked, image=not no_image), console)
+    """Build the edition: wheel, sdist, wheelhouse, Dockerfile, OCI image, deployment files,
+    SBOM, report; with --push, upload the image."""
+    if push and no_image:
+        raise typer.BadParameter("--push needs the image: drop --no-image")
+    options = BuildOptions(out=out, locked=locked, image=not no_image, push=push)
+    report = build(manifest, options, console)
     summary(report)
 
 

@@ -1,4 +1,6 @@
-"""The base image: a root filesystem tar (``rootfs:PATH``) or an OCI archive (``oci-archive:PATH``).
+"""The base image: a root filesystem tar (``rootfs:PATH``), an OCI archive
+(``oci-archive:PATH``) or an image in a registry (``registry/name:tag``, pulled by the digest
+the lock records).
 
 A rootfs tar becomes one gzip layer, compressed once and cached by its content, so later
 builds reuse the blob without compressing 200 MB again.
@@ -12,6 +14,7 @@ import os
 import re
 import shutil
 import tarfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,8 @@ from assembler.cache import cache_dir, touch
 from assembler.errors import AssembleError, Locator
 from assembler.hashing import sha256_file
 from assembler.image.oci.blob import LAYER_GZIP, Blob
+from assembler.registry.pull import pull_base
+from assembler.registry.reference import is_registry_reference
 
 
 @dataclass(frozen=True)
@@ -31,11 +36,23 @@ class Base:
     pythons: tuple[str, ...] | None = None  # "3.11", ... found in /usr/bin; None: not known
 
 
-def prepare_base(reference: str, python: str, root: Path, error: Locator) -> Base:
+def prepare_base(
+    reference: str,
+    python: str,
+    root: Path,
+    error: Locator,
+    *,
+    digest: str = "",
+    platform: str = "linux/amd64",
+    update: Callable[[str], None] = lambda _: None,
+) -> Base:
     """The base image, checked before the build spends time on anything else: it must have
-    the Python the edition targets."""
+    the Python the edition targets. ``digest``: a registry base's, as locked."""
     try:
-        base = load_base(reference, root)
+        if is_registry_reference(reference):
+            base = _registry(reference, digest, platform, update)
+        else:
+            base = load_base(reference, root, platform)
     except AssembleError as exc:
         raise error(exc.message, "image", "base") from None
     if base.pythons is not None and python not in base.pythons:
@@ -52,8 +69,8 @@ def resolve_base_path(reference: str, root: Path) -> tuple[str, Path]:
     kind, sep, raw = reference.partition(":")
     if not sep or kind not in ("rootfs", "oci-archive"):
         raise AssembleError(
-            f"{reference!r}: expected rootfs:PATH (a root filesystem tar) or "
-            "oci-archive:PATH (no registry is used)"
+            f"{reference!r}: expected rootfs:PATH (a root filesystem tar), "
+            "oci-archive:PATH or a registry reference"
         )
     path = (root / os.path.expanduser(os.path.expandvars(raw))).resolve()
     if not path.is_file():
@@ -63,8 +80,26 @@ def resolve_base_path(reference: str, root: Path) -> tuple[str, Path]:
     return kind, path
 
 
-def load_base(reference: str, root: Path) -> Base:
-    kind, path = resolve_base_path(reference, root)
+def _registry(reference: str, digest: str, platform: str, update: Callable[[str], None]) -> Base:
+    if not digest:
+        raise AssembleError(f"{reference}: the lock records no digest for it (run assemble lock)")
+    pulled = pull_base(reference, digest, platform, update)
+    return Base(
+        f"{reference}@{digest}",
+        pulled["layers"],
+        env=pulled["env"],
+        config=pulled["config"],
+        pythons=pulled["pythons"],
+    )
+
+
+def platform_path(raw: str, platform: str) -> str:
+    """A local base's path for ``platform``: ``{arch}`` in it becomes amd64, arm64, ..."""
+    return raw.replace("{arch}", platform.partition("/")[2])
+
+
+def load_base(reference: str, root: Path, platform: str = "linux/amd64") -> Base:
+    kind, path = resolve_base_path(platform_path(reference, platform), root)
     if kind == "rootfs":
         layer = _rootfs_layer(path)
         return Base(reference, (layer,), env=("LANG=C.UTF-8",), pythons=_pythons(path, layer))

@@ -13,7 +13,7 @@ from typing import Any
 
 from assembler.cache import cache_dir, touch, trim
 from assembler.image.base import Base
-from assembler.image.oci.archive import write_archive
+from assembler.image.oci.archive import PlatformImage, write_archive
 from assembler.image.oci.blob import LAYER_GZIP, Blob
 from assembler.image.oci.install import add_venv, install_wheel
 from assembler.image.oci.layer import Layer, compress, sha256
@@ -21,7 +21,6 @@ from assembler.manifest import Edition, Image
 from assembler.stages.context import BuildContext
 from assembler.stages.distributions import EditionResult
 from assembler.stages.wheelhouse import WheelhouseResult
-from assembler.target import Target
 
 CONFIG_PATH = "/etc/propylon/gateway.json"
 USER = "65534:65534"  # nobody: the gateway needs no privilege
@@ -30,14 +29,15 @@ USER = "65534:65534"  # nobody: the gateway needs no privilege
 @dataclass(frozen=True)
 class ImageResult:
     path: Path
-    digest: str
-    layers: tuple[Blob, ...]
+    digest: str  # the image's; an index's when there are several platforms
+    layers: tuple[Blob, ...]  # the first platform's
     tags: tuple[str, ...]
     base: str  # the manifest's [image] base
+    platforms: tuple[tuple[str, str], ...] = ()  # (platform, manifest digest), in order
 
     def describe(self) -> dict[str, Any]:
         """As the report records it."""
-        return {
+        described: dict[str, Any] = {
             "archive": self.path.name,
             "digest": self.digest,
             "tags": list(self.tags),
@@ -46,6 +46,18 @@ class ImageResult:
                 {"digest": b.digest, "diff_id": b.diff_id, "size": b.size} for b in self.layers
             ],
         }
+        if len(self.platforms) > 1:
+            described["platforms"] = [{"platform": p, "digest": d} for p, d in self.platforms]
+        return described
+
+
+@dataclass(frozen=True)
+class PlatformInput:
+    """What one platform's image is made of."""
+
+    platform: str  # linux/arm64
+    base: Base
+    dependencies: tuple[Path, ...]
 
 
 def _gzip_layer(layer: Layer) -> Blob:
@@ -80,15 +92,20 @@ def labels(edition: Edition, image: Image, created: str, lock_sha256: str) -> di
 
 
 def build_oci_image(
-    ctx: BuildContext, base: Base, wheelhouse: WheelhouseResult, edition: EditionResult
+    ctx: BuildContext,
+    bases: dict[str, Base],
+    wheelhouses: dict[str, WheelhouseResult],
+    edition: EditionResult,
 ) -> ImageResult:
-    """Stage: ``<name>-<version>.oci.tar`` in the output."""
+    """Stage: ``<name>-<version>.oci.tar`` in the output, one image per platform."""
     meta = ctx.manifest.edition
+    inputs = [
+        PlatformInput(p, bases[p], tuple(w.file for w in wheelhouses[p].wheels)) for p in bases
+    ]
     return build_image(
         meta,
         ctx.manifest.image,
-        base,
-        dependencies=[w.file for w in wheelhouse.wheels],
+        inputs,
         edition_wheel=edition.wheel,
         out=ctx.paths.stage / f"{meta.name}-{meta.version}.oci.tar",
         epoch=ctx.epoch,
@@ -99,15 +116,39 @@ def build_oci_image(
 def build_image(
     edition: Edition,
     image: Image,
-    base: Base,
+    inputs: list[PlatformInput],
     *,
-    dependencies: list[Path],
     edition_wheel: Path,
     out: Path,
     epoch: int,
     lock_sha256: str,
 ) -> ImageResult:
-    prefix = prefix_of(edition)
+    created = datetime.datetime.fromtimestamp(epoch, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    all_labels = labels(edition, image, created, lock_sha256)
+    images = [
+        platform_image(edition, image, one, edition_wheel, epoch, created, all_labels)
+        for one in inputs
+    ]
+    annotations = {k: v for k, v in all_labels.items() if k.startswith("org.opencontainers.")}
+    digest, manifests = write_archive(
+        out, images=images, tags=list(image.tags), annotations=annotations, mtime=epoch
+    )
+    trim(cache_dir("layers"))  # after writing: never under this build's feet
+    platforms = tuple(zip((i.platform for i in images), manifests, strict=True))
+    return ImageResult(out, digest, images[0].layers, image.tags, image.base, platforms)
+
+
+def platform_image(
+    edition: Edition,
+    image: Image,
+    one: PlatformInput,
+    edition_wheel: Path,
+    epoch: int,
+    created: str,
+    all_labels: dict[str, str],
+) -> PlatformImage:
+    """base -> locked dependencies -> edition, for one platform."""
+    prefix, base, dependencies = prefix_of(edition), one.base, one.dependencies
 
     deps = Layer(epoch)
     add_venv(deps, prefix, edition.python)
@@ -119,10 +160,8 @@ def build_image(
         top.add_file(CONFIG_PATH, image.config.read_bytes())
     layers = [*base.layers, _gzip_layer(deps), _gzip_layer(top)]
 
-    created = datetime.datetime.fromtimestamp(epoch, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     env = [e for e in base.env if not e.startswith(("PATH=", "VIRTUAL_ENV="))]
     path = f"/{prefix}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-    all_labels = labels(edition, image, created, lock_sha256)
     history = [{"created": created, "created_by": f"base {image.base}"}] * len(base.layers)
     history += [
         {"created": created, "created_by": "assemble: locked dependencies"},
@@ -130,7 +169,7 @@ def build_image(
     ]
     config = {
         "created": created,
-        "architecture": Target(edition.python, edition.platform).oci_arch,
+        "architecture": one.platform.partition("/")[2],
         "os": "linux",
         "config": {
             "Env": [f"PATH={path}", f"VIRTUAL_ENV=/{prefix}", "PYTHONUNBUFFERED=1", *env],
@@ -144,14 +183,4 @@ def build_image(
         "rootfs": {"type": "layers", "diff_ids": [layer.diff_id for layer in layers]},
         "history": history,
     }
-    annotations = {k: v for k, v in all_labels.items() if k.startswith("org.opencontainers.")}
-    digest = write_archive(
-        out,
-        config=config,
-        layers=layers,
-        tags=list(image.tags),
-        annotations=annotations,
-        mtime=epoch,
-    )
-    trim(cache_dir("layers"))  # after writing: never under this build's feet
-    return ImageResult(out, digest, tuple(layers), image.tags, image.base)
+    return PlatformImage(one.platform, config, tuple(layers))

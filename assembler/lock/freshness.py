@@ -5,15 +5,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from assembler.errors import AssembleError
 from assembler.lock.read import read_lock
 from assembler.manifest import Manifest
+from assembler.registry.reference import is_registry_reference
 from assembler.sources import read_project
 
 
 def staleness(manifest: Manifest) -> str | None:
-    """Why the lock no longer matches the manifest (or a local source's version), or None."""
-    path = manifest.lock_path
+    """Why a platform's lock no longer matches the manifest (or a local source's version),
+    or None."""
+    for platform in manifest.platforms:
+        reason = _staleness(manifest, manifest.lock_path_for(platform))
+        if reason is not None:
+            return reason
+    return None
+
+
+def _staleness(manifest: Manifest, path: Path) -> str | None:
     if not path.is_file():
         return f"no lock beside {manifest.path.name}"
     try:
@@ -22,6 +33,9 @@ def staleness(manifest: Manifest) -> str | None:
         return f"{path.name} is not a valid lock ({exc.message})"
     if lock.manifest_digest != manifest.resolution_digest():
         return f"{manifest.path.name} changed since the lock was written"
+    base = manifest.image.base
+    if base and is_registry_reference(base) and lock.base != base:
+        return f"{path.name} records no digest for the base image {base}"
     for package in lock.packages:
         if package.directory:
             folder = (manifest.root / package.directory).resolve()

@@ -50,6 +50,8 @@ class Lock:
     platform: str
     manifest_digest: str = ""  # what the manifest looked like when locked (freshness)
     local_versions: dict[str, str] = field(default_factory=dict)  # local projects, when locked
+    base: str = ""  # a registry base image as the manifest named it
+    base_digest: str = ""  # what its tag pointed at when locked: every build pulls this
 
     @property
     def root(self) -> Path:

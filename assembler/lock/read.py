@@ -146,6 +146,10 @@ def _lock(toml: TomlFile) -> Lock:
     if not _PLATFORM.fullmatch(tool["platform"]):
         raise reader.fail("expected a platform like x86_64-manylinux_2_36", *where, "platform")
     digest = tool.get("manifest-digest")
+    image = reader.table(tool.get("image", {}), *where, "image")
+    base_digest = reader.string(image, "base-digest", *where, "image")
+    if base_digest and not re.fullmatch(r"sha256:[0-9a-f]{64}", base_digest):
+        raise reader.fail("expected sha256:<64 hex digits>", *where, "image", "base-digest")
     return Lock(
         path=path,
         sha256=hashlib.sha256(toml.raw).hexdigest(),
@@ -156,4 +160,6 @@ def _lock(toml: TomlFile) -> Lock:
         platform=tool["platform"],
         manifest_digest=digest if isinstance(digest, str) else "",
         local_versions={k: v for k, v in local_versions.items() if isinstance(v, str)},
+        base=reader.string(image, "base", *where, "image"),
+        base_digest=base_digest,
     )

@@ -45,10 +45,11 @@ def _relative(path: Path, root: Path) -> str:
     return rel if rel.startswith(".") else f"./{rel}"
 
 
-def target_args(manifest: Manifest) -> list[str]:
-    """uv's arguments for the manifest's target and package sources, not this machine's."""
+def target_args(manifest: Manifest, platform: str = "") -> list[str]:
+    """uv's arguments for the manifest's target (or ``platform``, uv's form) and package
+    sources, not this machine's."""
     args = ["--python-version", manifest.edition.python]
-    args += ["--python-platform", manifest.edition.platform]
+    args += ["--python-platform", platform or manifest.edition.platform]
     src = manifest.sources
     if src.no_index:
         args.append("--no-index")
@@ -66,10 +67,14 @@ class Resolver:
     them as preferences), except for ``upgrade``: True for everything, or distribution names.
     """
 
-    def __init__(self, manifest: Manifest, *, upgrade: bool | tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, manifest: Manifest, *, upgrade: bool | tuple[str, ...] = (), platform: str = ""
+    ) -> None:
         self.manifest = manifest
         self.local: dict[str, LocalProject] = local_projects(manifest.sources.local)
         self.upgrade = upgrade
+        self.platform = platform or manifest.platforms[0]  # OCI form: linux/arm64
+        self.lock_path = manifest.lock_path_for(self.platform)
 
     def compile(
         self, lines: list[str], constraints: list[str] | None = None, extra: list[str] | None = None
@@ -77,8 +82,8 @@ class Resolver:
         """(ok, pylock text or uv's reason)."""
         args = ["pip", "compile", "-", "--format", "pylock.toml", "--no-header", "--quiet"]
         args += extra or []
-        args += target_args(self.manifest)
-        previous = self.manifest.lock_path
+        args += target_args(self.manifest, self.manifest.target_platform(self.platform))
+        previous = self.lock_path
         # uv keeps the versions of an existing output file: the previous lock, copied.
         scratch = self.manifest.root / f"pylock.assembling-{os.getpid()}.toml"
         prefer = self.upgrade is not True and previous.is_file() and "--no-deps" not in args
@@ -139,6 +144,7 @@ class Resolver:
         if self.upgrade is True or CORE_DISTRIBUTION in (self.upgrade or ()):
             return ""
         try:
+            # Every platform's lock pins the core of the edition's own platform.
             return str(Version(read_lock(self.manifest.lock_path).core_version))
         except AssembleError:
             return ""

@@ -13,15 +13,24 @@ from pathlib import Path
 import tomlkit
 
 from assembler import __version__
+from assembler.lock.read import parse_lock
 from assembler.lock.resolve import Resolution, Resolver, Wanted
+from assembler.lock.wheels_only import foreign, require_wheels
 from assembler.manifest import Manifest
+from assembler.registry.pull import resolve_digest
+from assembler.registry.reference import is_registry_reference
 from assembler.sources import read_project
 
 HEADER = "Written by `assemble lock` from {manifest}: do not edit, run `assemble lock` again.\n"
 
 
-def render_lock(manifest: Manifest, resolution: Resolution) -> str:
-    """The lock's text: uv's pylock with the stamp and a do-not-edit header."""
+def render_lock(
+    manifest: Manifest, resolution: Resolution, platform: str = "", base_digest: str = ""
+) -> str:
+    """The lock's text: uv's pylock with the stamp and a do-not-edit header. ``platform``:
+    the OCI platform it is for (the edition's own by default); ``base_digest``: what a
+    registry base's tag pointed at when locking."""
+    platform = platform or manifest.platforms[0]
     doc = tomlkit.parse(resolution.pylock)
     names = {p["name"] for p in doc["packages"]}
     # A git module named by its url only: its name is the one uv found there.
@@ -36,7 +45,7 @@ def render_lock(manifest: Manifest, resolution: Resolution) -> str:
     tool["assembler"] = f"propylon-assembler {__version__}"
     tool["manifest-digest"] = manifest.resolution_digest()
     tool["python"] = manifest.edition.python
-    tool["platform"] = manifest.edition.platform
+    tool["platform"] = manifest.target_platform(platform)
     tool["core"] = resolution.core_version
     modules = tomlkit.table()
     for w in wanted:
@@ -49,6 +58,11 @@ def render_lock(manifest: Manifest, resolution: Resolution) -> str:
             project = read_project((manifest.root / package["directory"]["path"]).resolve())
             local[package["name"]] = project.version
     tool["local-versions"] = local
+    if base_digest:
+        image = tomlkit.table()
+        image["base"] = manifest.image.base
+        image["base-digest"] = base_digest
+        tool["image"] = image
     doc.setdefault("tool", tomlkit.table())["propylon"] = tool
     header = HEADER.format(manifest=manifest.path.name)
     return "".join(f"# {ln}\n" for ln in header.splitlines()) + tomlkit.dumps(doc)
@@ -75,7 +89,15 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def lock(manifest: Manifest, *, upgrade: bool | tuple[str, ...] = ()) -> Path:
-    """Resolves and writes the manifest's lock; ``upgrade`` as ``Resolver`` takes it."""
-    resolution = Resolver(manifest, upgrade=upgrade).resolve()
-    write_atomically(manifest.lock_path, render_lock(manifest, resolution))
+    """Resolves and writes the manifest's lock, one per image platform (the edition's own
+    first, at ``lock_path``); ``upgrade`` as ``Resolver`` takes it. A registry base's tag is
+    resolved to the digest every later build pulls."""
+    base = manifest.image.base
+    digest = resolve_digest(base) if base and is_registry_reference(base) else ""
+    for platform in manifest.platforms:
+        resolution = Resolver(manifest, upgrade=upgrade, platform=platform).resolve()
+        text = render_lock(manifest, resolution, platform, digest)
+        if platform != manifest.platforms[0] or foreign(platform):
+            require_wheels(manifest, parse_lock(text, manifest.lock_path_for(platform)), platform)
+        write_atomically(manifest.lock_path_for(platform), text)
     return manifest.lock_path

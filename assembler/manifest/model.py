@@ -62,6 +62,7 @@ class Image:
     port: int = 8080
     labels: dict[str, str] = field(default_factory=dict)
     config: Path | None = None
+    platforms: tuple[str, ...] = ()  # OCI platforms ("linux/arm64"); () for the edition's own
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,29 @@ class Manifest:
         name = "pylock.toml" if stem == "manifest" else f"pylock.{stem.replace('.', '-')}.toml"
         return self.root / name
 
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        """The image's OCI platforms, the edition's own platform first."""
+        own = (
+            "linux/" + {"x86_64": "amd64", "aarch64": "arm64"}[self.edition.platform.split("-")[0]]
+        )
+        return (own, *(p for p in self.image.platforms if p != own))
+
+    def target_platform(self, platform: str) -> str:
+        """uv's platform (``aarch64-manylinux_2_36``) for an OCI one, at the edition's glibc."""
+        arch = {"linux/amd64": "x86_64", "linux/arm64": "aarch64"}[platform]
+        return arch + "-" + self.edition.platform.split("-", 1)[1]
+
+    def lock_path_for(self, platform: str) -> Path:
+        """The lock of one platform: ``lock_path`` for the edition's own, else
+        ``pylock.linux-arm64.toml`` (``pylock.NAME-linux-arm64.toml`` beside ``NAME.toml``)."""
+        if platform == self.platforms[0]:
+            return self.lock_path
+        suffix = platform.replace("/", "-")
+        stem = self.path.stem
+        name = suffix if stem == "manifest" else f"{stem.replace('.', '-')}-{suffix}"
+        return self.root / f"pylock.{name}.toml"
+
     def error(self, message: str, *key: str) -> AssembleError:
         return AssembleError(
             message, file=self.path, line=key_line(self.text, key), key=key_path(*key)
@@ -102,5 +126,11 @@ class Manifest:
             "sources": self.data.get("sources", {}),
             "name": edition.get("name"),
         }
+        # Added only when used, so the locks of single-platform local-base editions stay current.
+        if len(self.platforms) > 1:
+            relevant["platforms"] = list(self.platforms)
+        kind, sep, _ = self.image.base.partition(":")
+        if self.image.base and not (sep and kind in ("rootfs", "oci-archive")):
+            relevant["base"] = self.image.base
         blob = json.dumps(relevant, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()

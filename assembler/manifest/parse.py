@@ -210,7 +210,7 @@ class _Parser:
         derived = default_platform()
         if (
             isinstance(platforms, list)
-            and len(platforms) == 1
+            and platforms
             and isinstance(platforms[0], str)
             and platforms[0] in _OCI_ARCH
         ):
@@ -337,13 +337,8 @@ class _Parser:
                 raise self.fail(
                     f"unknown platform {value!r} (one of: {known})", "image", "platforms"
                 )
-        if len(platforms) > 1:
-            raise self.fail(
-                "one platform per manifest: multi-platform images are not supported yet "
-                "(write one manifest per platform)",
-                "image",
-                "platforms",
-            )
+        if len(set(platforms)) != len(platforms):
+            raise self.fail("a platform is listed twice", "image", "platforms")
         edition = self.data.get("edition", {})
         arch = str(edition.get("platform", "")).split("-")[0] if isinstance(edition, dict) else ""
         if platforms and arch and _OCI_ARCH[platforms[0]] != arch:
@@ -356,7 +351,8 @@ class _Parser:
     def parse_image(self) -> Image:
         t = self.table("image", required=False)
         self.only(t, {"base", "tags", "port", "labels", "config", "platforms"}, "image")
-        self.check_platforms(self.strings(t, "platforms", "image"))
+        platforms = self.strings(t, "platforms", "image")
+        self.check_platforms(platforms)
         port = t.get("port", 8080)
         if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
             raise self.fail("expected a port number (1-65535)", "image", "port")
@@ -383,6 +379,7 @@ class _Parser:
             port=port,
             labels=dict(labels),
             config=config,
+            platforms=platforms,
         )
 
 

@@ -29,6 +29,7 @@ class BuildOptions:
     out: Path
     locked: bool = False  # refuse a stale lock instead of relocking
     image: bool = True  # write the OCI image archive
+    push: bool = False  # upload the image to its tags' registries
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,11 @@ class BuildPaths:
 
     out: Path
     stage: Path
+    wheelhouse_name: str = "wheelhouse"  # wheelhouse-linux-arm64 for another platform's
 
     @property
     def wheelhouse(self) -> Path:
-        return self.stage / "wheelhouse"
+        return self.stage / self.wheelhouse_name
 
     @property
     def project(self) -> Path:

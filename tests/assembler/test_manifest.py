@@ -118,9 +118,15 @@ def test_platforms(tmp_path: Path) -> None:
     both = good(tmp_path).replace(
         "port = 8080", 'port = 8080\nplatforms = ["linux/amd64", "linux/arm64"]'
     )
-    error = manifest_error(tmp_path, both)
+    (tmp_path / "manifest.toml").write_text(both)
+    manifest = load_manifest(tmp_path / "manifest.toml")
+    assert manifest.platforms == ("linux/amd64", "linux/arm64")
+    assert manifest.target_platform("linux/arm64") == "aarch64-manylinux_2_36"
+    assert manifest.lock_path_for("linux/amd64").name == "pylock.toml"
+    assert manifest.lock_path_for("linux/arm64").name == "pylock.linux-arm64.toml"
+    twice = both.replace('"linux/arm64"]', '"linux/amd64"]')
+    error = manifest_error(tmp_path, twice)
     assert (error.line, error.key) == (15, "image.platforms")
-    assert "multi-platform images are not supported yet" in error.message
     clash = arm.replace('python = "3.11"', 'python = "3.11"\nplatform = "x86_64-manylinux_2_36"')
     error = manifest_error(tmp_path, clash)
     assert (error.line, error.key) == (16, "image.platforms")

@@ -1,0 +1,1 @@
+"""Deployment files written with each build: Kubernetes manifests and a compose file."""

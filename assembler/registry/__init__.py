@@ -1,0 +1,1 @@
+"""A daemonless client of the OCI distribution API: pulls base images, pushes editions."""
