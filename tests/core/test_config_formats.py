@@ -56,13 +56,14 @@ def test_flexible_config(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """FC_ENABLE=1: the file is a template; each FC_SETTINGS file is a variable by its name."""
+    """FC_ENABLE=1 and FC_ENGINE=jinja2: a Jinja2 template; each FC_SETTINGS file by its name."""
     settings = tmp_path / "settings"
     settings.mkdir()
     (settings / "service.json").write_text(
         json.dumps({"host": backend_url, "paths": ["/one", "/two"]}), "utf-8"
     )
     monkeypatch.setenv("FC_ENABLE", "1")
+    monkeypatch.setenv("FC_ENGINE", "jinja2")
     monkeypatch.setenv("FC_SETTINGS", str(settings))
     monkeypatch.setenv("GREETING", "hi")
     template = """{
