@@ -1,0 +1,1 @@
+"""The graphql module's tests use propylon's pytest plugin fixtures (servers, backend, gateway)."""

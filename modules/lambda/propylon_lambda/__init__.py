@@ -1,0 +1,1 @@
+"""AWS Lambda functions as backends, invoked through the AWS SDK (aiobotocore)."""
