@@ -8,6 +8,7 @@ work costs per request.
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,6 +18,17 @@ ORIGIN = "https://app.example.com"
 LUA_HEADER = ("X-Bench-Lua", "modified")
 LUA_FIELD = ("name", "changed-by-lua")
 CEL_HEADER = ("X-Bench", "cel")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# The telemetry scenario's side ports: /__stats, the Prometheus exporter, an OTLP collector
+# nobody listens on (spans leave in batches from a thread, off the request path).
+STATS_PORT, PROMETHEUS_PORT, NO_COLLECTOR_PORT = _free_port(), _free_port(), _free_port()
 
 
 @dataclass(frozen=True)
@@ -153,6 +165,35 @@ ALL: tuple[Scenario, ...] = (
         service={"security/cors": {"allow_origins": [ORIGIN], "allow_methods": ["GET"]}},
         headers=lambda s: {"Origin": ORIGIN, "Authorization": f"Bearer {s.token}"},
         check=_cors_check,
+    ),
+    Scenario(
+        "telemetry",
+        ("metrics", "opentelemetry"),
+        "telemetry/metrics + telemetry/opentelemetry (Prometheus exporter, every request traced "
+        "to an OTLP endpoint); both are service-wide: /passthrough is in skip_paths of the "
+        "latter, but carries the former's counters too",
+        service={
+            "telemetry/metrics": {"listen_address": f"127.0.0.1:{STATS_PORT}"},
+            "telemetry/opentelemetry": {
+                "trace_sample_rate": 1,
+                "skip_paths": ["/passthrough", "/__health"],
+                "exporters": {
+                    "prometheus": [
+                        {"name": "prom", "port": PROMETHEUS_PORT, "listen_ip": "127.0.0.1"}
+                    ],
+                    "otlp": [
+                        {
+                            "name": "nowhere",
+                            "host": "127.0.0.1",
+                            "port": NO_COLLECTOR_PORT,
+                            "use_http": True,
+                            "disable_metrics": True,
+                        }
+                    ],
+                },
+            },
+        },
+        check=_same_payload,
     ),
 )
 BY_NAME = {s.name: s for s in ALL}
