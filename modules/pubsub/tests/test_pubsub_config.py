@@ -8,10 +8,10 @@ import subprocess
 import sys
 
 import pytest
-from conftest import publisher, subscriber
 from propylon.sdk import ConfigError
 from propylon.sdk.testing import ConfigErrors, build_gateway, check_config, load_config
 from propylon_pubsub.module import module as pubsub
+from pubsub_endpoints import publisher, subscriber
 
 AT = "endpoints[0] (POST /p).backend[0].extra_config.backend/pubsub/publisher"
 

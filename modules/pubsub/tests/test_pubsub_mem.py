@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import publisher, subscriber
 from propylon.sdk.testing import send
 from propylon_pubsub.module import module as pubsub
+from pubsub_endpoints import publisher, subscriber
 
 
 def test_published_body_is_received_decoded_and_shaped(gateway):

@@ -9,9 +9,9 @@ import time
 
 import nats
 import pytest
-from conftest import publisher, subscriber
 from propylon.sdk.testing import NatsServer, send
 from propylon_pubsub.module import module as pubsub
+from pubsub_endpoints import publisher, subscriber
 
 
 @pytest.fixture
