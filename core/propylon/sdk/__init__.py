@@ -23,6 +23,7 @@ from propylon.config.model import BackendConfig, EndpointConfig, ServiceConfig
 from propylon.config.namespace import Namespace, Scope
 from propylon.config.schema import Duration, Key, OptionError, Range, Rest, Unsupported
 from propylon.context import AgentHealth, Context, TokenRejecter
+from propylon.encoding import get_decoder
 from propylon.modules.contract import LAYER_ORDER, Module
 from propylon.plugin.api import (
     ClientPluginFactory,
@@ -36,6 +37,7 @@ from propylon.plugin.api import (
 )
 from propylon.proxy.errors import ProxyError
 from propylon.proxy.factory import BackendFactory, ClientFactory, ProxyFactory
+from propylon.proxy.formatter import new_formatter
 from propylon.proxy.types import Headers, Metadata, Middleware, Proxy, Query, Request, Response
 from propylon.router.clientip import (
     DEFAULT_IP_HEADERS,
@@ -98,7 +100,9 @@ __all__ = [
     "claims_of",
     "client_ip",
     "find_client_ip",
+    "get_decoder",
     "get_logger",
+    "new_formatter",
     "parse_networks",
     "set_claims",
 ]

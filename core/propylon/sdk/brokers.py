@@ -14,16 +14,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from propylon.sdk.processes import free_port
+
 __all__ = ["NatsServer", "RabbitMQServer"]
 
 _RABBITMQ_BIN = Path("/usr/lib/rabbitmq/bin")
 _AMQP_HEADER = b"AMQP\x00\x00\x09\x01"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _executable(name: str) -> str | None:
@@ -35,16 +31,17 @@ class RabbitMQServer:
     """A real ``rabbitmq-server`` on 127.0.0.1 (``url``: ``amqp://guest:guest@127.0.0.1:PORT/``).
 
     Every port (AMQP, distribution, epmd) is free and every file (database, logs, config,
-    Erlang cookie) lives in a temporary folder. It boots in a few seconds: share one per test
+    Erlang cookie) lives in a temporary folder; the ports are below the ephemeral range, so a
+    restart finds its port free. It boots in a few seconds: share one per test
     session. ``stop``/``start`` restart it on the same port and with the same data, to
     simulate an outage. ``RabbitMQServer.available()`` is false where it is not installed
     (Debian: rabbitmq-server)."""
 
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="propylon-rabbitmq-"))
-        self.port = _free_port()
-        self.dist_port = _free_port()
-        self.epmd_port = _free_port()
+        self.port = free_port()
+        self.dist_port = free_port()
+        self.epmd_port = free_port()
         self.node = f"propylon{self.port}@localhost"
         self.proc: subprocess.Popen[bytes] | None = None
         (self.folder / "rabbitmq.conf").write_text(
@@ -162,7 +159,7 @@ class NatsServer:
     (Debian: nats-server)."""
 
     def __init__(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
     @staticmethod
