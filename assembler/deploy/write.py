@@ -39,25 +39,29 @@ def gateway_config(ctx: BuildContext) -> dict[str, Any]:
     return json.loads(image.config.read_text(encoding="utf-8"))
 
 
+def deployment_files(name: str, image: str, config: dict[str, Any]) -> dict[str, str]:
+    """File name -> text of the deployment files for ``image`` serving ``config``."""
+    redis = uses_redis(config)
+    if redis:
+        config = pointed_at_deployed_redis(config)
+    port = int(config.get("port", 8080))
+    documents = kubernetes.gateway(_k8s_name(name), image, port, config)
+    if redis:
+        documents += kubernetes.redis()
+    balancer = compose.balancer_config(config, port)
+    return {
+        "kubernetes.yaml": yaml.safe_dump_all(documents, sort_keys=False),
+        "compose.yaml": yaml.safe_dump(compose.compose(image, port, redis=redis), sort_keys=False),
+        "gateway.json": json.dumps(config, indent=2) + "\n",
+        "balancer.json": json.dumps(balancer, indent=2) + "\n",
+    }
+
+
 def write_deployment(ctx: BuildContext, oci: ImageResult | None) -> None:
     folder = ctx.paths.stage / "deploy"
     folder.mkdir()
     config = gateway_config(ctx)
-    redis = uses_redis(config)
-    if redis:
-        config = pointed_at_deployed_redis(config)
-    port = int(config.get("port", ctx.manifest.image.port))
-    image = image_reference(ctx, oci)
-    documents = kubernetes.gateway(_k8s_name(ctx.manifest.edition.name), image, port, config)
-    if redis:
-        documents += kubernetes.redis()
-    (folder / "kubernetes.yaml").write_text(
-        yaml.safe_dump_all(documents, sort_keys=False), encoding="utf-8"
-    )
-    (folder / "compose.yaml").write_text(
-        yaml.safe_dump(compose.compose(image, port, redis=redis), sort_keys=False),
-        encoding="utf-8",
-    )
-    (folder / "gateway.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-    balancer = compose.balancer_config(config, port)
-    (folder / "balancer.json").write_text(json.dumps(balancer, indent=2) + "\n", encoding="utf-8")
+    config.setdefault("port", ctx.manifest.image.port)
+    files = deployment_files(ctx.manifest.edition.name, image_reference(ctx, oci), config)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")

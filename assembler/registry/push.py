@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from rich.console import Console
-from rich.markup import escape
 
 from assembler.errors import AssembleError
 from assembler.progress import Steps, bar
@@ -119,6 +118,6 @@ def push_output(out: Path, console: Console) -> list[Pushed]:
     steps = Steps(console)
     with steps.step("push", "push") as update:
         pushed = push_archive(out / image["archive"], list(image["tags"]), update)
-    for one in pushed:
-        console.print(f"pushed {escape(one.reference)}@{one.digest}", soft_wrap=True)
+    for one in pushed:  # on stdout, for scripts: what each tag now points at
+        print(f"pushed {one.reference}@{one.digest}", flush=True)
     return pushed
