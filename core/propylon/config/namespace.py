@@ -25,7 +25,8 @@ EVERYWHERE = frozenset(Scope)
 class HasOptions(Protocol):
     """A parsed service, endpoint or backend: its namespaces' options, read once."""
 
-    options: dict[str, Any]
+    @property
+    def options(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import aiormq
 from propylon.sdk import AgentConfig, AgentHealth, Proxy, Request
 
 from propylon_amqp.backoff import backoff
+from propylon_amqp.declare import declare_exchange, declare_queue
 from propylon_amqp.link import describe, safe_url, wait_closed
 from propylon_amqp.options import AgentOptions
 from propylon_amqp.rate import RateLimit
@@ -91,27 +92,8 @@ class Agent:
         workers: list[asyncio.Task[None]] = []
         try:
             channel = await connection.channel()
-            await channel.exchange_declare(
-                options.exchange,
-                exchange_type="topic",
-                durable=options.durable,
-                auto_delete=options.delete,
-                nowait=options.no_wait,
-            )
-            await channel.queue_declare(
-                options.name,
-                durable=options.durable,
-                exclusive=options.exclusive,
-                auto_delete=options.delete,
-                nowait=options.no_wait,
-            )
-            await channel.queue_bind(
-                options.name, options.exchange, routing_key=self.agent.consumer.topic
-            )
-            if options.prefetch_count or options.prefetch_size:
-                await channel.basic_qos(
-                    prefetch_count=options.prefetch_count, prefetch_size=options.prefetch_size
-                )
+            await declare_exchange(channel, options)
+            await declare_queue(channel, options, (self.agent.consumer.topic,))
             messages: asyncio.Queue[aiormq.abc.DeliveredMessage] = asyncio.Queue()
             await channel.basic_consume(
                 options.name, messages.put, no_ack=options.auto_ack, exclusive=options.exclusive

@@ -23,6 +23,7 @@ from propylon.sdk import (
     new_formatter,
 )
 
+from propylon_amqp.declare import declare_exchange, declare_queue
 from propylon_amqp.link import Link
 from propylon_amqp.options import ConsumerOptions
 
@@ -42,26 +43,8 @@ def new_consumer(
 
     async def prepare(channel: aiormq.abc.AbstractChannel) -> None:
         nonlocal messages
-        await channel.exchange_declare(
-            options.exchange,
-            exchange_type="topic",
-            durable=options.durable,
-            auto_delete=options.delete,
-            nowait=options.no_wait,
-        )
-        await channel.queue_declare(
-            options.name,
-            durable=options.durable,
-            exclusive=options.exclusive,
-            auto_delete=options.delete,
-            nowait=options.no_wait,
-        )
-        for key in options.routing_key:
-            await channel.queue_bind(options.name, options.exchange, routing_key=key)
-        if options.prefetch_count or options.prefetch_size:
-            await channel.basic_qos(
-                prefetch_count=options.prefetch_count, prefetch_size=options.prefetch_size
-            )
+        await declare_exchange(channel, options)
+        await declare_queue(channel, options, options.routing_key)
         # The messages of a closed channel can no more be acknowledged: a new buffer per channel.
         messages = asyncio.Queue()
         await channel.basic_consume(

@@ -15,6 +15,7 @@ import aiormq
 from pamqp.commands import Basic
 from propylon.sdk import BackendConfig, Proxy, ProxyError, Request, Response
 
+from propylon_amqp.declare import declare_exchange
 from propylon_amqp.link import Link, describe
 from propylon_amqp.options import ProducerOptions
 
@@ -56,13 +57,7 @@ def new_producer(
     prefix = f"[BACKEND: {backend.url_pattern}][AMQP]"
 
     async def prepare(channel: aiormq.abc.AbstractChannel) -> None:
-        await channel.exchange_declare(
-            options.exchange,
-            exchange_type="topic",
-            durable=options.durable,
-            auto_delete=options.delete,
-            nowait=options.no_wait,
-        )
+        await declare_exchange(channel, options)
 
     link = Link(
         backend.host[0] if backend.host else "",
