@@ -7,7 +7,7 @@ from typing import Any
 
 from propylon.config.gotemplate.errors import FuncError
 from propylon.config.gotemplate.funcs import FuncMap, GoFunc, register
-from propylon.config.gotemplate.gofmt import sprint, sprint_value, sprintf, sprintln
+from propylon.config.gotemplate.gofmt import sprint, sprintf, sprintln
 from propylon.config.gotemplate.values import truth, type_name
 
 BUILTINS: FuncMap = {}
@@ -23,7 +23,7 @@ def _not(v: Any) -> bool:
 @register(BUILTINS, "len", "value")
 def _len(v: Any) -> int:
     if v is None:
-        raise FuncError("len of nil pointer")
+        raise FuncError("reflect: call of reflect.Value.Type on zero Value")
     if isinstance(v, str):
         return len(v.encode("utf-8", "surrogateescape"))
     if isinstance(v, (list, dict)):
@@ -83,7 +83,7 @@ def _printf(fmt: str, *args: Any) -> str:
 def _eval_args(args: tuple[Any, ...]) -> str:
     if len(args) == 1 and isinstance(args[0], str):
         return args[0]
-    return sprint(list(args))
+    return sprint(["<no value>" if a is None else a for a in args])
 
 
 @register(BUILTINS, "html", variadic="any")
@@ -158,7 +158,7 @@ def _eq(a: Any, *others: Any) -> bool:
             if a is None and b is None:
                 return True
             continue
-        raise FuncError(f"non-comparable type {sprint_value(b, False)}: {type_name(b)}")
+        raise FuncError(f"non-comparable type {sprintf('%s', [b])}: {type_name(b)}")
     return False
 
 
@@ -197,6 +197,3 @@ def _ge(a: Any, b: Any) -> bool:
 @register(BUILTINS, "slice", "value", variadic="value")
 def _slice(item: Any, *indexes: Any) -> Any:  # replaced by Sprig's slice in KrakenD
     raise FuncError("slice is Sprig's in this function map")
-
-
-_ = sprintf

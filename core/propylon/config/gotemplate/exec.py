@@ -51,6 +51,7 @@ class State:
         self.node: n.Node | None = None
         self.vars: list[tuple[str, Any]] = []
         self.depth = 0
+        self.boxed_dot = False  # dot is a list element or map value, held in an interface{}
         self.length = 0
         self.origins: list[tuple[int, n.Tree, int, bool]] = []
 
@@ -155,7 +156,14 @@ class State:
             value = self.eval_pipeline(dot, node.pipe)
             if truth(value):
                 assert node.list is not None
-                self.walk(value if node.keyword == "with" else dot, node.list)
+                if node.keyword == "with":
+                    saved, self.boxed_dot = self.boxed_dot, False
+                    try:
+                        self.walk(value, node.list)
+                    finally:
+                        self.boxed_dot = saved
+                else:
+                    self.walk(dot, node.list)
             elif node.else_list is not None:
                 self.walk(dot, node.else_list)
         finally:
@@ -191,6 +199,7 @@ class State:
                         if len(decl) > 1:
                             self.vars[mark - 2] = (self.vars[mark - 2][0], index)
                         self.vars[mark - 1] = (self.vars[mark - 1][0], elem)
+                saved, self.boxed_dot = self.boxed_dot, True
                 try:
                     assert node.list is not None
                     self.walk(elem, node.list)
@@ -199,6 +208,7 @@ class State:
                 except _Break:
                     break
                 finally:
+                    self.boxed_dot = saved
                     self.pop(mark)
             else:
                 if not pairs and node.else_list is not None:
@@ -215,12 +225,13 @@ class State:
         if self.depth >= MAX_DEPTH:
             self.errorf(f"exceeded maximum template depth ({MAX_DEPTH})")
         value = self.eval_pipeline(dot, node.pipe) if node.pipe is not None else None
-        saved = (self.tree, self.vars, self.depth)
+        saved = (self.tree, self.vars, self.depth, self.boxed_dot)
         self.tree, self.vars, self.depth = tree, [("$", value)], self.depth + 1
+        self.boxed_dot = False
         try:
             self.walk(value, tree.root)
         finally:
-            self.tree, self.vars, self.depth = saved
+            self.tree, self.vars, self.depth, self.boxed_dot = saved
 
     # evaluation
     def eval_pipeline(self, dot: Any, pipe: n.PipeNode) -> Any:
@@ -270,7 +281,7 @@ class State:
     def ideal_constant(self, c: n.NumberNode) -> Any:
         self.at(c)
         if c.is_complex:
-            self.errorf("complex numbers are not supported")
+            return c.complex
         if (
             c.is_float
             and not _hex_int(c.text)
@@ -286,7 +297,7 @@ class State:
 
     def eval_field_node(self, dot: Any, field: n.FieldNode, args: list[n.Node], final: Any) -> Any:
         self.at(field)
-        return self.eval_field_chain(dot, dot, field, field.ident, args, final)
+        return self.eval_field_chain(dot, dot, field, field.ident, args, final, self.boxed_dot)
 
     def eval_chain_node(self, dot: Any, chain: n.ChainNode, args: list[n.Node], final: Any) -> Any:
         self.at(chain)
@@ -314,8 +325,8 @@ class State:
         ident: list[str],
         args: list[n.Node],
         final: Any,
+        boxed: bool = False,
     ) -> Any:
-        boxed = False
         for name in ident[:-1]:
             receiver = self.eval_field(name, node, [], MISSING_FINAL, receiver, boxed)
             boxed = True
@@ -406,11 +417,11 @@ class State:
     def validate_type(self, value: Any, typ: str) -> Any:
         if typ in ("any", "value"):
             return value
-        if value is None or value is NILI:
+        if value is NILI:
+            self.errorf(f"wrong type for value; expected {typ}; got interface {{}}")
+        if value is None:
             if typ in NILLABLE:
                 return [] if typ.startswith("[]") else {}
-            if value is NILI:
-                self.errorf(f"wrong type for value; expected {typ}; got interface {{}}")
             self.errorf(f"invalid value; expected {typ}")
         got = type_name(value)
         if got != typ:

@@ -211,6 +211,9 @@ def sprint_value(v: Any, top: bool = True) -> str:
         return str(int(v))
     if isinstance(v, float):
         return format_float(v, "g")
+    if isinstance(v, complex):
+        imag = format_float(v.imag, "g")
+        return f"({format_float(v.real, 'g')}{'' if imag[0] in '+-' else '+'}{imag}i)"
     if isinstance(v, str):
         return v
     if isinstance(v, list):
@@ -260,10 +263,10 @@ class _Spec:
         return " " * fill + s
 
 
-def _bad(verb: str, v: Any) -> str:
+def _bad(verb: str, v: Any, spec: _Spec) -> str:
     if v is None:
         return f"%!{verb}(<nil>)"
-    return f"%!{verb}({type_name(v)}={sprint_value(v, False)})"
+    return f"%!{verb}({type_name(v)}={format_value(v, 'v', spec)})"
 
 
 def _fmt_int(v: int, verb: str, spec: _Spec) -> str:
@@ -354,25 +357,25 @@ def format_value(v: Any, verb: str, spec: _Spec, depth: int = 0) -> str:
     if verb == "T":
         return spec.pad(type_name(v))
     if v is None:
-        if verb == "v":
+        if verb == "v" or depth > 0:
             return spec.pad("<nil>")
-        return _bad(verb, v)
+        return _bad(verb, v, spec)
     if isinstance(v, bool):
         if verb in "tv":
             return spec.pad("true" if v else "false")
-        return _bad(verb, v)
+        return _bad(verb, v, spec)
     if isinstance(v, int):
         if verb in "bcdoOqxXUv":
             return _fmt_int(int(v), verb, spec)
-        return _bad(verb, v)
+        return _bad(verb, v, spec)
     if isinstance(v, float):
         if verb in "eEfFgGv":
             return _fmt_float(v, verb, spec)
-        return _bad(verb, v)
+        return _bad(verb, v, spec)
     if isinstance(v, str):
         if verb in "vsqxX":
             return _fmt_str(v, verb, spec)
-        return _bad(verb, v)
+        return _bad(verb, v, spec)
     if isinstance(v, list):
         return "[" + " ".join(format_value(x, verb, spec, depth + 1) for x in v) + "]"
     if isinstance(v, dict):

@@ -131,6 +131,7 @@ class NumberNode(Node):
     is_complex: bool = False
     int64: int = 0
     float64: float = 0.0
+    complex: complex = 0j
 
     def __str__(self) -> str:
         return self.text
@@ -214,14 +215,11 @@ class Tree:
     root: ListNode
 
     def location(self, node: Node) -> tuple[str, str]:
-        """Go's ErrorContext: ``name:line:col`` (col in bytes) and the node, cut at 20 runes."""
+        """Go's ErrorContext: ``name:line:col`` (col in bytes) and the node's text."""
         before = self.text[: node.pos]
         line = before.count("\n") + 1
         col = len(before[before.rfind("\n") + 1 :].encode("utf-8", "surrogatepass"))
-        context = str(node)
-        if len(context) > 20:
-            context = context[:20] + "..."
-        return f"{self.parse_name}:{line}:{col}", context
+        return f"{self.parse_name}:{line}:{col}", str(node)
 
 
 Value = Any

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 
@@ -380,6 +381,20 @@ class _Parser:
         self.backup()
         return None
 
+    def complex_number(self, node: n.NumberNode, text: str) -> n.NumberNode:
+        """An imaginary or complex constant; one with no imaginary part is also a number."""
+        value = _complex(text)
+        if value is None:
+            self.errorf(f"illegal number syntax: {_q(text)}")
+            raise AssertionError
+        node.is_complex, node.complex = True, value
+        if value.imag == 0:
+            node.is_float, node.float64 = True, value.real
+            if value.real == int(value.real):
+                node.is_int, node.int64 = True, int(value.real)
+                node.is_uint = node.int64 >= 0
+        return node
+
     def number(self, token: Item) -> n.NumberNode:
         text = token.val
         node = n.NumberNode(token.pos, text)
@@ -394,8 +409,7 @@ class _Parser:
             node.int64, node.float64 = value, float(value)
             return node
         if token.kind == Kind.COMPLEX or text.endswith("i"):
-            node.is_complex = True
-            return node
+            return self.complex_number(node, text)
         value = _parse_int(text)
         if value is not None and -(2**63) <= value < 2**64:
             node.is_uint = value >= 0
@@ -418,6 +432,14 @@ class _Parser:
         if not (node.is_int or node.is_uint or node.is_float):
             self.errorf(f"illegal number syntax: {_q(text)}")
         return node
+
+
+def _complex(text: str) -> complex | None:
+    body = text.replace("_", "")
+    try:
+        return complex(body.replace("i", "j")) if body.endswith("i") else None
+    except ValueError:
+        return None
 
 
 _OPERAND_START = {
@@ -459,9 +481,10 @@ def _parse_float(text: str) -> float | None:
             return float.fromhex(text.replace("_", ""))
         if text.lower().lstrip("+-").startswith(("inf", "nan")):
             return None
-        return float(text)
+        value = float(text)
     except (ValueError, OverflowError):
         return None
+    return None if math.isinf(value) else value
 
 
 def _q(s: str) -> str:

@@ -235,7 +235,9 @@ def _trim_prefix(prefix: str, s: str) -> str:
 
 @fn("nospace", S)
 def _nospace(s: str) -> str:
-    return "".join(c for c in s if not c.isspace())
+    """goutils.DeleteWhiteSpace: it reads the string byte by byte, each byte a rune."""
+    data = s.encode("utf-8", "surrogateescape")
+    return "".join(chr(b) for b in data if b not in b"\t\n\v\f\r \x85\xa0")
 
 
 @fn("initials", S)
@@ -315,38 +317,46 @@ def _shuffle(s: str) -> str:
     return "".join(chars)
 
 
-def _wrap_words(s: str, width: int, sep: str) -> str:
-    """goutils.WrapCustom with long words wrapped."""
-    if width < 1:
-        width = 1
-    lines = []
-    for raw in s.split("\n"):
-        line = raw
-        out = []
-        while len(line) > width:
-            if line[0] == " ":
-                line = line[1:]
-                continue
-            space = line.rfind(" ", 0, width + 1)
-            if space > 0:
-                out.append(line[:space])
-                line = line[space + 1 :]
+def _wrap_words(s: str, width: int, sep: str, long_words: bool) -> str:
+    """goutils.WrapCustom, on bytes as Go slices them."""
+    data = s.encode("utf-8", "surrogateescape")
+    if not data:
+        return ""
+    newline = (sep or "\n").encode("utf-8", "surrogateescape")
+    width = max(width, 1)
+    out = bytearray()
+    offset = 0
+    while len(data) - offset > width:
+        if data[offset] == 0x20:
+            offset += 1
+            continue
+        space = data.rfind(b" ", offset, width + offset + 1)
+        if space >= offset:
+            out += data[offset:space] + newline
+            offset = space + 1
+        elif long_words:
+            out += data[offset : offset + width] + newline
+            offset += width
+        else:
+            index = data.find(b" ", width + offset)
+            if index == -1:
+                out += data[offset:]
+                offset = len(data)
             else:
-                out.append(line[:width])
-                line = line[width:]
-        out.append(line)
-        lines.append(sep.join(out))
-    return sep.join(lines) if sep != "\n" else "\n".join(lines)
+                out += data[offset:index] + newline
+                offset = index + 1
+    out += data[offset:]
+    return out.decode("utf-8", "surrogateescape")
 
 
 @fn("wrap", I, S)
 def _wrap(width: int, s: str) -> str:
-    return _wrap_words(s, width, "\n")
+    return _wrap_words(s, width, "\n", False)
 
 
 @fn("wrapWith", I, S, S)
 def _wrap_with(width: int, sep: str, s: str) -> str:
-    return _wrap_words(s, width, sep)
+    return _wrap_words(s, width, sep, True)
 
 
 @fn("contains", S, S)
@@ -382,7 +392,9 @@ def _cat(*values: Any) -> str:
 
 @fn("indent", I, S)
 def _indent(n: int, s: str) -> str:
-    pad = " " * max(n, 0)
+    if n < 0:
+        raise FuncError("strings: negative Repeat count")
+    pad = " " * n
     return pad + s.replace("\n", "\n" + pad)
 
 
@@ -406,27 +418,31 @@ def _plural(one: str, many: str, count: int) -> str:
 
 @fn("abbrev", I, S)
 def _abbrev(width: int, s: str) -> str:
-    if width < 4 or len(s) <= width:
-        return s
-    return s[: width - 3] + "..."
+    return _abbrevboth(0, width, s) if width >= 4 else s
 
 
 @fn("abbrevboth", I, I, S)
 def _abbrevboth(left: int, right: int, s: str) -> str:
+    """goutils.AbbreviateFull, on bytes as Go slices them."""
     if right < 4 or (left > 0 and right < 7):
         return s
-    if len(s) <= right:
+    data = s.encode("utf-8", "surrogateescape")
+    return _abbrev_bytes(data, left, right).decode("utf-8", "surrogateescape")
+
+
+def _abbrev_bytes(s: bytes, left: int, right: int) -> bytes:
+    if not s or right < 4 or len(s) <= right:
         return s
-    offset = min(max(left, 0), len(s))
+    offset = min(left, len(s))
     if len(s) - offset < right - 3:
         offset = len(s) - (right - 3)
     if offset <= 4:
-        return s[: right - 3] + "..."
+        return s[: right - 3] + b"..."
     if right < 7:
         return s
     if offset + right - 3 < len(s):
-        return "..." + _abbrev(right - 3, s[offset:])
-    return "..." + s[len(s) - (right - 3) :]
+        return b"..." + _abbrev_bytes(s[offset:], 0, right - 3)
+    return b"..." + s[len(s) - (right - 3) :]
 
 
 @fn("trunc", I, S)
@@ -899,8 +915,8 @@ def _list_fn(name: str, must: str, body: Any, empty_result: Any = None) -> None:
 
 _list_fn("first", "mustFirst", lambda v: v[0])
 _list_fn("last", "mustLast", lambda v: v[-1])
-_list_fn("rest", "mustRest", lambda v: v[1:])
-_list_fn("initial", "mustInitial", lambda v: v[:-1])
+_list_fn("rest", "mustRest", lambda v: v[1:], empty_result=[])
+_list_fn("initial", "mustInitial", lambda v: v[:-1], empty_result=[])
 
 
 def _reverse(v: list[Any]) -> list[Any]:
@@ -1235,7 +1251,7 @@ def _decimal_op(a: Any, values: tuple[Any, ...], op: str) -> float:
             if d == 0:
                 raise FuncError("decimal division by 0")
             result = (result / d).quantize(Decimal(1).scaleb(-16)) if result % d else result / d
-    return float(result)
+    return float(result) or 0.0  # a decimal has no negative zero
 
 
 @fn("add1f", A)
