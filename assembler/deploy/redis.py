@@ -27,7 +27,12 @@ def _walk(node: Any, visit: Any) -> None:
 
 def uses_redis(config: dict[str, Any]) -> bool:
     found: list[str] = []
-    _walk(copy.deepcopy(config), lambda url: found.append(url) or url)
+
+    def visit(url: str) -> str:
+        found.append(url)
+        return url
+
+    _walk(copy.deepcopy(config), visit)
     return bool(found)
 
 

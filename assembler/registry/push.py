@@ -6,6 +6,7 @@ missing content and nothing is reported pushed before the registry holds it whol
 
 from __future__ import annotations
 
+import functools
 import json
 import tarfile
 from collections.abc import Callable
@@ -95,7 +96,9 @@ def _push(source: _Archive, tags: list[str], update: Callable[[str], None]) -> l
             def progress(now: int, _all: int, before: int = done, tag: str = tag) -> None:
                 update(f"{tag} {bar(before + now, total)}")
 
-            push_blob(repo, digest, size, lambda d=digest: source.open(d), progress, mount_from)
+            push_blob(
+                repo, digest, size, functools.partial(source.open, digest), progress, mount_from
+            )
             done += size
         for digest, data, media_type in children:
             if digest != top["digest"]:

@@ -38,7 +38,7 @@ class RegistryError(AssembleError):
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """Uploads answer 201/202 with a Location to follow by hand, never automatically."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         if req.get_method() in ("GET", "HEAD"):
             return super().redirect_request(req, fp, code, msg, headers, newurl)
         return None
