@@ -22,9 +22,11 @@ from propylon_amqp.backoff import backoff
 
 Prepare = Callable[[aiormq.abc.AbstractChannel], Awaitable[None]]
 
-# aiormq logs each failed attempt and each lost connection at ERROR, with its own masking:
-# the module reports them itself, one line per outage, so the client library stays quiet.
-logging.getLogger("aiormq").setLevel(logging.CRITICAL)
+
+def quiet_client_library() -> None:
+    """aiormq logs each failed attempt and each lost connection at ERROR: the module reports
+    them itself, one line per outage, so the client library is kept quiet once used."""
+    logging.getLogger("aiormq").setLevel(logging.CRITICAL)
 
 
 def safe_url(url: str) -> str:

@@ -13,7 +13,7 @@ from propylon.sdk import BackendConfig, BackendFactory, Context, Module, Proxy, 
 
 from propylon_amqp.agent import Agent
 from propylon_amqp.consumer import new_consumer
-from propylon_amqp.link import Link
+from propylon_amqp.link import Link, quiet_client_library
 from propylon_amqp.options import AGENT, CONSUMER, PRODUCER
 from propylon_amqp.producer import new_producer
 
@@ -50,6 +50,7 @@ def server(app: web.Application, ctx: Context) -> None:
     links = _pending.pop(id(ctx), [])
     if not agents and not links:
         return
+    quiet_client_library()
 
     async def start(_app: web.Application) -> None:
         for link in links:
