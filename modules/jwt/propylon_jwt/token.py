@@ -1,6 +1,13 @@
 """A token taken from a request and verified: signature by joserfc, then the registered claims
 as go-jose checks them (issuer, every configured audience, expiry, not-before, issued-at,
 each within the leeway).
+
+A client sends its token with every request, and checking a signature costs more than the
+rest of a request, so tokens verified lately are remembered by their exact text (per worker,
+``VERIFIED`` of them at most). Remembering skips only the signature: each request still asks
+the key provider for the token's key, and the token is verified again unless the provider
+still holds the very key it was verified with (so a rotated or removed key is noticed as
+without it), and the claims (expiry above all) are checked every time.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from typing import Any
 from aiohttp import web
 from joserfc import jws
 from joserfc.errors import JoseError
+from joserfc.jwk import Key
 
 from propylon_jwt.algorithms import SingleAlgorithm
 from propylon_jwt.claims import Claims
@@ -21,6 +29,7 @@ from propylon_jwt.keys import Strategy, token_key_id
 from propylon_jwt.provider import KeyProvider
 
 BEARER = "bearer "
+VERIFIED = 1024
 # Registered claims and the JSON types go-jose reads them into.
 _STRINGS = ("iss", "sub", "jti")
 _DATES = ("exp", "nbf", "iat")
@@ -41,6 +50,15 @@ def extract(request: web.Request, header: str, cookie: str) -> str | None:
     return request.cookies.get(cookie) or None
 
 
+class _Verified:
+    __slots__ = ("claims", "key", "key_id")
+
+    def __init__(self, key_id: str, key: Key, claims: Claims) -> None:
+        self.key_id = key_id
+        self.key = key
+        self.claims = claims
+
+
 class Verifier:
     def __init__(
         self,
@@ -58,9 +76,23 @@ class Verifier:
         self._issuer = issuer
         self._audience = tuple(audience)
         self._leeway = max(1.0, leeway)  # KrakenD's floor
+        self._verified: dict[str, _Verified] = {}
 
     async def verify(self, token: str) -> Claims:
         """The claims of ``token``; raises ``InvalidToken`` or the key provider's error."""
+        known = self._verified.pop(token, None)
+        if known is not None and await self._keys.key(known.key_id) is known.key:
+            self._check_claims(known.claims)
+            self._verified[token] = known  # the most recent last
+            return dict(known.claims)
+        claims, key_id, key = await self._verify(token)
+        verified = self._verified
+        if len(verified) >= VERIFIED:
+            del verified[next(iter(verified))]
+        verified[token] = _Verified(key_id, key, claims)
+        return dict(claims)
+
+    async def _verify(self, token: str) -> tuple[Claims, str, Key]:
         try:
             obj = jws.extract_compact(token.encode("ascii"), registry=self._registry)
         except (JoseError, ValueError, UnicodeEncodeError, RecursionError) as exc:
@@ -71,7 +103,8 @@ class Verifier:
             raise InvalidToken(f"algorithm {header.get('alg')!r} is not {self._alg}")
         if "b64" in header:
             raise InvalidToken("unencoded payloads are not tokens")
-        key = await self._keys.key(token_key_id(header, self._strategy))
+        key_id = token_key_id(header, self._strategy)
+        key = await self._keys.key(key_id)
         try:
             key.check_alg(self._alg)
             valid = jws.validate_compact(obj, key, registry=self._registry)
@@ -86,7 +119,7 @@ class Verifier:
         if not isinstance(claims, dict):
             raise InvalidToken("the payload is not a JSON object")
         self._check_claims(claims)
-        return claims
+        return claims, key_id, key
 
     def _check_claims(self, claims: dict[str, Any]) -> None:
         for name in _STRINGS:
