@@ -44,6 +44,7 @@ class RabbitMQServer:
         self.epmd_port = free_port()
         self.node = f"propylon{self.port}@localhost"
         self.proc: subprocess.Popen[bytes] | None = None
+        self.epmd: subprocess.Popen[bytes] | None = None
         (self.folder / "rabbitmq.conf").write_text(
             "loopback_users = none\ndisk_free_limit.absolute = 1MB\n"
         )
@@ -74,6 +75,7 @@ class RabbitMQServer:
             RABBITMQ_CONF_ENV_FILE=str(self.folder / "rabbitmq-env.conf"),
             RABBITMQ_ENABLED_PLUGINS_FILE=str(self.folder / "enabled_plugins"),
             RABBITMQ_PID_FILE=str(self.folder / "rabbitmq.pid"),
+            RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-start_epmd false",
         )
         return env
 
@@ -87,10 +89,31 @@ class RabbitMQServer:
             return conn.recv(1) == b"\x01"
         return False
 
+    def _start_epmd(self) -> None:
+        """Erlang's port mapper as a child of this process (not a daemon, which would outlive
+        the tests and, where nothing reaps orphans, linger as a zombie)."""
+        epmd = shutil.which("epmd")
+        if epmd is None:
+            raise RuntimeError("epmd (erlang-base) is not installed")
+        self.epmd = subprocess.Popen(
+            [epmd, "-port", str(self.epmd_port), "-address", "127.0.0.1"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and self.epmd.poll() is None:
+            with contextlib.suppress(OSError):
+                socket.create_connection(("127.0.0.1", self.epmd_port), timeout=0.2).close()
+                return
+            time.sleep(0.02)
+        raise RuntimeError(f"epmd did not listen on port {self.epmd_port}")
+
     def start(self, timeout: float = 60.0) -> RabbitMQServer:
         server = _executable("rabbitmq-server")
         if server is None:
             raise RuntimeError("rabbitmq-server is not installed")
+        self._start_epmd()
         log = (self.folder / "server.out").open("ab")
         self.proc = subprocess.Popen(
             [server], env=self._env(), stdout=log, stderr=log, start_new_session=True
@@ -109,28 +132,22 @@ class RabbitMQServer:
         )
 
     def stop(self) -> None:
-        """Stops the broker (every process of its group) and the epmd it started."""
-        if self.proc is not None:
+        """Stops the broker (every process of its group), then its epmd."""
+        for proc, wait in ((self.proc, 15), (self.epmd, 5)):
+            if proc is None:
+                continue
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGTERM)
+                os.killpg(proc.pid, signal.SIGTERM)
             try:
-                self.proc.wait(15)
+                proc.wait(wait)
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(5)
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(5)
+        if self.proc is not None:
             self._wait_closed()
         self.proc = None
-        epmd = shutil.which("epmd")
-        if epmd is not None:
-            subprocess.run(
-                [epmd, "-kill"],
-                env=self._env(),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                check=False,
-                timeout=10,
-            )
+        self.epmd = None
 
     def _wait_closed(self, timeout: float = 15.0) -> None:
         """The Erlang VM outlives its launcher script for a moment: wait for the port to close

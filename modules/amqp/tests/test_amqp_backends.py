@@ -147,3 +147,42 @@ def test_a_broker_down_at_start_up_is_retried_and_http_keeps_serving(
     assert "unreachable" in warnings[0].getMessage()
     assert any("attempt #2" in line for line in lines), lines
     assert all("hunter2" not in line for line in lines), lines
+
+
+def test_an_undecodable_message_is_refused(
+    rabbit: RabbitMQServer, servers: Servers, broker: Broker
+) -> None:
+    def consumer(path: str, queue: str, **options: Any) -> dict[str, Any]:
+        return {
+            "endpoint": path,
+            "timeout": "1s",
+            "backend": [
+                {
+                    "host": [rabbit.url],
+                    "disable_host_sanitize": True,
+                    "url_pattern": "/",
+                    "extra_config": {
+                        "backend/amqp/consumer": {
+                            "name": queue,
+                            "exchange": "bad-ex",
+                            "routing_key": [queue],
+                            **options,
+                        }
+                    },
+                }
+            ],
+        }
+
+    endpoints = [consumer("/kept", "kept"), consumer("/dropped", "dropped", nack_discard=True)]
+    service = load_config({"endpoints": endpoints}, [module])
+    with Servers() as own:  # closed below: its consumers let go of their messages
+        url = own.start(build_gateway(service, [module]))
+        eventually(lambda: broker.consumers("kept") == broker.consumers("dropped") == 1)
+        broker.publish("bad-ex", "kept", b"not json")
+        broker.publish("bad-ex", "dropped", b"not json")
+        assert send("GET", url + "/kept").status == 500
+        assert send("GET", url + "/dropped").status == 500
+    # Requeued, unless nack_discard dropped it.
+    message = eventually(lambda: broker.get("kept"))
+    assert message.body == b"not json"
+    assert broker.get("dropped") is None
