@@ -158,7 +158,7 @@ def _serialise(document: dict[str, Any], rng: random.Random) -> tuple[str, bytes
             ('{{ "x" }}', "{{ 1 / 0 }}", "{{ nope }}", "{% if %}", "{{ 10 ** 5000 }}")
         )
         at = rng.randrange(len(text))
-        return ".json.tmpl", (text[:at] + snippet + text[at:]).encode("utf-8", "surrogatepass")
+        return ".json.j2", (text[:at] + snippet + text[at:]).encode("utf-8", "surrogatepass")
     return ".json", text.encode("utf-8", "surrogatepass")
 
 
@@ -224,7 +224,7 @@ HOSTILE: list[tuple[str, bytes | str, str]] = [
     ("deep_block.yaml", "version: 3\nx:\n" + "".join(" " * i + "- \n" for i in range(300)), DEEPLY),
     ("deep.toml", "version = 3\nx = " + "[" * DEEP + "]" * DEEP + "\n", f"TOML: {DEEPLY}"),
     ("deep_tables.toml", "version = 3\nx = " + "{a=" * 900 + "1" + "}" * 900, DEEPLY),
-    ("deep.json.tmpl", "{% if true %}" * 3000 + "{}" + "{% endif %}" * 3000, "template error"),
+    ("deep.json.j2", "{% if true %}" * 3000 + "{}" + "{% endif %}" * 3000, "template error"),
     ("digits.json", '{"version": 3, "port": ' + "9" * 5000 + "}", f"invalid JSON: {DIGITS}"),
     ("digits_data.json", '{"version": 3, "x": [' + "1" * 5000 + "]}", DIGITS),
     ("digits.yaml", "version: 3\nport: " + "9" * 5000 + "\n", f"invalid YAML: {DIGITS}"),
@@ -232,7 +232,7 @@ HOSTILE: list[tuple[str, bytes | str, str]] = [
     ("digits.toml", "version = 3\nport = " + "9" * 5000 + "\n", f"invalid TOML: {DIGITS}"),
     ("hex_digits.toml", "version = 3\nport = 0x" + "f" * 5000 + "\n", "port: a number of more"),
     (
-        "digits.json.tmpl",
+        "digits.json.j2",
         '{"version": 3, "port": {{ 10 ** 5000 }}}',
         f"template error: {DIGITS}",
     ),
@@ -278,17 +278,17 @@ HOSTILE: list[tuple[str, bytes | str, str]] = [
     ("list.json", "[]", "the top level must be an object"),
     ("string.yaml", "just text\n", "the top level must be an object"),
     ("number.toml", "x = 1\n", "version: is required"),
-    ("zero_division.json.tmpl", '{"x": {{ 1 / 0 }}}', "at zero_division.json.tmpl:1: ZeroDivision"),
-    ("undefined.json.tmpl", '{"x": {{ nothing.here }}}', "template error: 'nothing' is undefined"),
+    ("zero_division.json.j2", '{"x": {{ 1 / 0 }}}', "at zero_division.json.j2:1: ZeroDivision"),
+    ("undefined.json.j2", '{"x": {{ nothing.here }}}', "template error: 'nothing' is undefined"),
     (
-        "syntax.json.tmpl",
+        "syntax.json.j2",
         '{"version": 3, {% for %}}',
-        "template syntax error at syntax.json.tmpl:1",
+        "template syntax error at syntax.json.j2:1",
     ),
-    ("type_error.json.tmpl", '{"x": {{ "a" + 1 }}}', "template error at type_error.json.tmpl:1"),
-    ("include.json.tmpl", '{"x": {{ include("missing.txt") }}}', 'partial "missing.txt"'),
-    ("extends.json.tmpl", '{% extends "missing.tmpl" %}', 'template not found: "missing.tmpl"'),
-    ("recursion.json.tmpl", "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "nested too deep"),
+    ("type_error.json.j2", '{"x": {{ "a" + 1 }}}', "template error at type_error.json.j2:1"),
+    ("include.json.j2", '{"x": {{ include("missing.txt") }}}', 'partial "missing.txt"'),
+    ("extends.json.j2", '{% extends "missing.tmpl" %}', 'template not found: "missing.tmpl"'),
+    ("recursion.json.j2", "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "nested too deep"),
     (
         "long_key.json",
         '{"version": 3, "' + "k" * 100_000 + '": 1, "endpoints": 1}',
@@ -308,7 +308,7 @@ NASTIEST = [
     "nan.json",
     "laughs.yaml",
     "deep.toml",
-    "zero_division.json.tmpl",
+    "zero_division.json.j2",
     "recursive.yaml",
 ]
 

@@ -117,6 +117,26 @@ def test_example_renders_as_krakend_and_passes_check(oracle: Oracle, tmp_path: P
 def test_template_errors_name_template_line_and_column(
     tmp_path: Path, template: str, expected: str
 ) -> None:
+    _refused(tmp_path, template, expected)
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ if true }}" * 3000 + "{{ end }}" * 3000, "template: gateway.json: nested too deeply"),
+        (
+            '{{ define "r" }}{{ template "r" }}{{ end }}{{ template "r" }}',
+            "exceeded maximum template depth (100000)",
+        ),
+    ],
+    ids=["deep", "recursion"],
+)
+def test_hostile_templates_are_refused(tmp_path: Path, template: str, expected: str) -> None:
+    _refused(tmp_path, template, expected)
+
+
+def _refused(tmp_path: Path, template: str, expected: str) -> None:
+    """read_document refuses the template with one line containing ``expected``."""
     settings = tmp_path / "settings"
     settings.mkdir()
     (settings / "service.json").write_text('{"port": 8080, "none": null}', "utf-8")

@@ -477,8 +477,8 @@ def _parse_int(text: str) -> int | None:
 
 def _parse_float(text: str) -> float | None:
     try:
-        if text.lstrip("+-")[:2].lower() == "0x":
-            return float.fromhex(text.replace("_", ""))
+        if text.lstrip("+-")[:2].lower() == "0x":  # Go needs the p exponent of a hex float
+            return float.fromhex(text.replace("_", "")) if "p" in text.lower() else None
         if text.lower().lstrip("+-").startswith(("inf", "nan")):
             return None
         value = float(text)
