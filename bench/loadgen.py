@@ -49,8 +49,11 @@ def command(
     connections: int,
     seconds: float,
     headers: dict[str, str] | None = None,
+    script: str | None = None,
 ) -> list[str]:
     sent = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
+    if script:
+        sent += ["-s", script]
     return [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency", *sent, url]
 
 

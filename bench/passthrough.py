@@ -79,15 +79,18 @@ def measure(
     args: argparse.Namespace,
     label: str,
     headers: dict[str, str],
+    script: str | None = None,
 ) -> WrkResult:
     """Idle machine -> warm-up -> measurement, with the CPU other work took meanwhile."""
     load = cpu.wait_idle(args.idle_below, args.idle_timeout)
     if load >= args.idle_below:
         print(f"  warning: machine still busy ({load:.0f}% of a core) after waiting", flush=True)
     if args.warmup:
-        warm = loadgen.command(wrk, url, args.threads, args.connections, args.warmup, headers)
+        warm = loadgen.command(
+            wrk, url, args.threads, args.connections, args.warmup, headers, script
+        )
         sup.run(warm, timeout=args.warmup + 30)
-    argv = loadgen.command(wrk, url, args.threads, args.connections, args.duration, headers)
+    argv = loadgen.command(wrk, url, args.threads, args.connections, args.duration, headers, script)
     before = cpu.snapshot()
     result = loadgen.drive(sup, argv, args.duration)
     result.other_cpu = cpu.other_work(before, cpu.snapshot())
@@ -111,7 +114,7 @@ def choose(args: argparse.Namespace, propylon: list[str]) -> list[Scenario]:
     python = token_maker.find_python(REPO)
     wanted = args.scenario_names
     token_problem = None
-    if wanted is None or "rs256" in wanted:
+    if wanted is None or any("jwt" in scenarios.BY_NAME[n].modules for n in wanted):
         token_problem = token_maker.can_mint(python)
     installed = servers.installed_modules(propylon)
     try:
@@ -134,20 +137,25 @@ def benchmark(args: argparse.Namespace, sup: Supervisor, tmp: Path) -> tuple[dic
     setup = servers.start_all(
         sup, tmp, ports, propylon, args.workers, args.proxy_workers, chosen, python
     )
-    # name -> (URL, headers wrk sends)
-    targets: dict[str, tuple[str, dict[str, str]]] = {}
+    # name -> (URL, headers wrk sends, wrk script)
+    targets: dict[str, tuple[str, dict[str, str], str | None]] = {}
     if args.include_backend:
-        targets["nginx_backend"] = (f"http://127.0.0.1:{ports.backend}{servers.PATH}", {})
-    targets["nginx_proxy"] = (f"http://127.0.0.1:{ports.proxy}{servers.PATH}", {})
+        targets["nginx_backend"] = (f"http://127.0.0.1:{ports.backend}{servers.PATH}", {}, None)
+    targets["nginx_proxy"] = (f"http://127.0.0.1:{ports.proxy}{servers.PATH}", {}, None)
     for scenario in chosen:
         url = f"http://127.0.0.1:{ports.gateway}{scenario.path}"
-        targets[scenario.name] = (url, scenario.headers(setup))
+        script = None
+        if scenario.rotating_tokens:
+            path = tmp / f"{scenario.name}.lua"
+            path.write_text(scenarios.wrk_script(setup.tokens[: scenario.rotating_tokens]))
+            script = str(path)
+        targets[scenario.name] = (url, scenario.headers(setup), script)
     runs: dict[str, list[WrkResult]] = {name: [] for name in targets}
     for i in range(args.runs):
         print(f"run {i + 1}/{args.runs}", flush=True)
-        for name, (url, headers) in targets.items():
+        for name, (url, headers, script) in targets.items():
             for _ in range(1 + max(0, args.retries)):
-                runs[name].append(measure(sup, wrk, url, args, name, headers))
+                runs[name].append(measure(sup, wrk, url, args, name, headers, script))
                 if runs[name][-1].other_cpu <= args.max_other:
                     break
     results = {name: {"best": best(r, args.max_other), "runs": r} for name, r in runs.items()}

@@ -43,7 +43,12 @@ class Setup:
     """What the scenarios' endpoints depend on, known once the servers have ports."""
 
     backend: str  # http://127.0.0.1:PORT
-    token: str = ""
+    # RS256 tokens of the JWK set the backend serves: the first one is the scenarios' token.
+    tokens: tuple[str, ...] = ()
+
+    @property
+    def token(self) -> str:
+        return self.tokens[0] if self.tokens else ""
 
 
 Check = Callable[[Answer, dict], "str | None"]
@@ -59,6 +64,10 @@ class Scenario:
     headers: Callable[[Setup], dict[str, str]] = lambda _s: {}
     input_headers: tuple[str, ...] = ()
     check: Check | None = None  # why the answer is wrong, or None
+    # The endpoint's backends, when not the payload file once as is.
+    backends: Callable[[Setup], list[dict]] | None = None
+    # Distinct tokens wrk sends in turn (one per request, from a wrk script), when not 0.
+    rotating_tokens: int = 0
 
     @property
     def path(self) -> str:
@@ -68,7 +77,11 @@ class Scenario:
         endpoint: dict = {
             "endpoint": self.path,
             "method": "GET",
-            "backend": [{"host": [setup.backend], "url_pattern": PAYLOAD_PATH}],
+            "backend": (
+                self.backends(setup)
+                if self.backends
+                else [{"host": [setup.backend], "url_pattern": PAYLOAD_PATH}]
+            ),
         }
         if self.input_headers:
             endpoint["input_headers"] = list(self.input_headers)
@@ -99,6 +112,55 @@ def _cors_check(answer: Answer, payload: dict) -> str | None:
     return _same_payload(answer, payload)
 
 
+def _merge_check(answer: Answer, payload: dict) -> str | None:
+    if answer.status != 200 or json.loads(answer.body) != {"first": payload, "second": payload}:
+        return f"answered {answer.status} {answer.body[:200]!r}, not both backends grouped"
+    return None
+
+
+FILTERED = ("id", "name", "tags")
+RENAMED = ("name", "title")
+
+
+def _filter_check(answer: Answer, payload: dict) -> str | None:
+    expected = {RENAMED[1] if k == RENAMED[0] else k: payload[k] for k in FILTERED}
+    if answer.status != 200 or json.loads(answer.body) != expected:
+        return f"answered {answer.status} {answer.body[:200]!r}, not the allowed, renamed fields"
+    return None
+
+
+def _two_backends(setup: Setup) -> list[dict]:
+    return [
+        {"host": [setup.backend], "url_pattern": PAYLOAD_PATH, "group": group}
+        for group in ("first", "second")
+    ]
+
+
+def _filtered_backend(setup: Setup) -> list[dict]:
+    return [
+        {
+            "host": [setup.backend],
+            "url_pattern": PAYLOAD_PATH,
+            "allow": list(FILTERED),
+            "mapping": {RENAMED[0]: RENAMED[1]},
+        }
+    ]
+
+
+def _rs256(setup: Setup) -> dict:
+    return {
+        "auth/validator": {
+            "alg": "RS256",
+            "jwk_url": f"{setup.backend}{JWKS_PATH}",
+            "disable_jwk_security": True,
+            "cache": True,
+        }
+    }
+
+
+# More distinct tokens than a worker remembers verified (1,024): each request is verified.
+DISTINCT_TOKENS = 3000
+
 _LUA_POST = f"""local r = response.load()
 r:headers("{LUA_HEADER[0]}", "{LUA_HEADER[1]}")
 r:data():set("{LUA_FIELD[0]}", "{LUA_FIELD[1]}")"""
@@ -106,19 +168,36 @@ r:data():set("{LUA_FIELD[0]}", "{LUA_FIELD[1]}")"""
 ALL: tuple[Scenario, ...] = (
     Scenario("passthrough", (), "one backend, JSON decoded and re-encoded", check=_same_payload),
     Scenario(
+        "merge",
+        (),
+        "two backends on the same file, called concurrently, each in its group",
+        backends=_two_backends,
+        check=_merge_check,
+    ),
+    Scenario(
+        "filter_mapping",
+        (),
+        "one backend, three fields allowed, one renamed",
+        backends=_filtered_backend,
+        check=_filter_check,
+    ),
+    Scenario(
         "rs256",
         ("jwt",),
-        "auth/validator RS256, JWK set over http from the backend, cached",
-        extra=lambda s: {
-            "auth/validator": {
-                "alg": "RS256",
-                "jwk_url": f"{s.backend}{JWKS_PATH}",
-                "disable_jwk_security": True,
-                "cache": True,
-            }
-        },
+        "auth/validator RS256, JWK set over http from the backend, cached; one token",
+        extra=_rs256,
         headers=lambda s: {"Authorization": f"Bearer {s.token}"},
         check=_same_payload,
+    ),
+    Scenario(
+        "rs256_distinct",
+        ("jwt",),
+        f"as rs256, each request with the next of {DISTINCT_TOKENS:,} tokens: every signature "
+        "checked",
+        extra=_rs256,
+        headers=lambda s: {"Authorization": f"Bearer {s.token}"},
+        check=_same_payload,
+        rotating_tokens=DISTINCT_TOKENS,
     ),
     Scenario(
         "lua",
@@ -153,15 +232,7 @@ ALL: tuple[Scenario, ...] = (
         "pipeline",
         ("cors", "ratelimit", "jwt"),
         "the full module pipeline: security/cors + qos/ratelimit/router + auth/validator RS256",
-        extra=lambda s: {
-            "qos/ratelimit/router": {"max_rate": 1_000_000_000},
-            "auth/validator": {
-                "alg": "RS256",
-                "jwk_url": f"{s.backend}{JWKS_PATH}",
-                "disable_jwk_security": True,
-                "cache": True,
-            },
-        },
+        extra=lambda s: {"qos/ratelimit/router": {"max_rate": 1_000_000_000}, **_rs256(s)},
         service={"security/cors": {"allow_origins": [ORIGIN], "allow_methods": ["GET"]}},
         headers=lambda s: {"Origin": ORIGIN, "Authorization": f"Bearer {s.token}"},
         check=_cors_check,
@@ -237,3 +308,17 @@ def select(
         else:
             chosen.append(scenario)
     return chosen, skipped
+
+
+def wrk_script(tokens: tuple[str, ...]) -> str:
+    """A wrk script sending ``tokens`` in turn, one per request, as bearer tokens."""
+    listed = ",\n".join(f'  "{t}"' for t in tokens)
+    return f"""local tokens = {{
+{listed}
+}}
+local next_token = 0
+request = function()
+  next_token = next_token % #tokens + 1
+  return wrk.format(nil, nil, {{["Authorization"] = "Bearer " .. tokens[next_token]}})
+end
+"""

@@ -190,9 +190,10 @@ def start_all(
     page = www / PATH.lstrip("/")
     page.write_bytes(json.dumps(PAYLOAD).encode())
     setup = Setup(f"http://127.0.0.1:{ports.backend}")
-    if any(s.name == "rs256" for s in chosen):
+    if any("jwt" in s.modules for s in chosen):
         jwks = www / JWKS_PATH.lstrip("/")
-        setup = Setup(setup.backend, token_maker.mint(token_python, jwks))
+        count = max([1, *(s.rotating_tokens for s in chosen)])
+        setup = Setup(setup.backend, token_maker.mint(token_python, jwks, count))
     for served in www.iterdir():
         served.chmod(0o644)
     backend.chmod(0o755)

@@ -1,8 +1,8 @@
-"""An RS256 key pair and one token signed with it, for the ``rs256`` scenario.
+"""An RS256 key pair and tokens signed with it, for the scenarios with ``auth/validator``.
 
 Run as a script by the Python that has ``cryptography`` and ``joserfc`` (the repository's
 .venv): the benchmark itself needs only the standard library. As a script it writes the
-public JWK set to the path given and prints the token.
+public JWK set to the path given and prints the tokens (as many as asked, one per line).
 """
 
 from __future__ import annotations
@@ -33,16 +33,17 @@ def can_mint(python: str) -> str | None:
     return None
 
 
-def mint(python: str, jwks: Path) -> str:
-    """Writes the JWK set to ``jwks`` and returns the token, made by ``python``."""
-    argv = [python, str(Path(__file__).resolve()), str(jwks)]
-    done = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=60)
+def mint(python: str, jwks: Path, count: int = 1) -> tuple[str, ...]:
+    """Writes the JWK set to ``jwks`` and returns ``count`` distinct tokens, made by
+    ``python``."""
+    argv = [python, str(Path(__file__).resolve()), str(jwks), str(count)]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=300)
     if done.returncode:
-        raise BenchError(f"making the RS256 token failed:\n{done.stderr.strip()}")
-    return done.stdout.strip()
+        raise BenchError(f"making the RS256 tokens failed:\n{done.stderr.strip()}")
+    return tuple(done.stdout.split())
 
 
-def _main(jwks: Path) -> None:
+def _main(jwks: Path, count: int) -> None:
     import json
     import time
 
@@ -60,9 +61,11 @@ def _main(jwks: Path) -> None:
     key = RSAKey.import_key(pem, parameters={"kid": KID, "alg": "RS256", "use": "sig"})
     jwks.write_text(json.dumps({"keys": [key.as_dict(private=False)]}))
     now = int(time.time())
-    claims = {"sub": SUBJECT, "iat": now, "exp": now + LIFETIME_S}
-    print(jwt.encode({"alg": "RS256", "kid": KID, "typ": "JWT"}, claims, key))
+    header = {"alg": "RS256", "kid": KID, "typ": "JWT"}
+    for number in range(count):
+        claims = {"sub": SUBJECT, "iat": now, "exp": now + LIFETIME_S, "jti": str(number)}
+        print(jwt.encode(header, claims, key))
 
 
 if __name__ == "__main__":
-    _main(Path(sys.argv[1]))
+    _main(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 1)
