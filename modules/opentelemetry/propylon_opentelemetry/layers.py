@@ -106,9 +106,11 @@ def new_global(
                     took.record(time.perf_counter() - begin)
                     sized.record(length)
                 if span is not None:
-                    span.set_attribute("http.response.status_code", status)
-                    span.set_attribute("http.response.body.size", length)
-                    span.set_status(Status(StatusCode.ERROR if status >= 500 else StatusCode.OK))
+                    span.set_attributes(
+                        {"http.response.status_code": status, "http.response.body.size": length}
+                    )
+                    if status >= 500:
+                        span.set_status(Status(StatusCode.ERROR))
                     span.end()
 
         return instrumented
@@ -165,13 +167,16 @@ def new_stage(
                 if measured:
                     by_outcome((errored, canceled, complete)).record(time.perf_counter() - begin)
                 if span is not None:
-                    if canceled:
-                        span.set_attribute("canceled", True)
-                    elif failed is not None:
-                        span.set_attribute("error", str(failed) or type(failed).__name__)
                     status = response.metadata.status_code if response is not None else 500
-                    span.set_attribute("http.response.status_code", status or 200)
-                    span.set_attribute("complete", complete)
+                    ending: dict[str, Any] = {
+                        "http.response.status_code": status or 200,
+                        "complete": complete,
+                    }
+                    if canceled:
+                        ending["canceled"] = True
+                    elif failed is not None:
+                        ending["error"] = str(failed) or type(failed).__name__
+                    span.set_attributes(ending)
                     span.end()
 
         return instrumented

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import time
 from typing import Any
@@ -40,6 +41,33 @@ from propylon_opentelemetry.instruments import Meter, merge
 from propylon_opentelemetry.options import OTelOptions, OTLPExporter, PrometheusExporter
 
 log = get_logger("opentelemetry")
+# The SDK warns once per span it drops when its queue is full (a collector down): under load
+# that is a log line per request. One such line a minute says as much.
+QUIET_SECONDS = 60.0
+
+
+class _OncePerMinute(logging.Filter):
+    def __init__(self) -> None:
+        super().__init__()
+        self._next: dict[str, float] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR:
+            return True
+        key = str(record.msg)
+        now = time.monotonic()
+        if now < self._next.get(key, 0.0):
+            return False
+        self._next[key] = now + QUIET_SECONDS
+        return True
+
+
+def _quiet_sdk() -> None:
+    sdk = logging.getLogger("opentelemetry.sdk._shared_internal")
+    if not any(isinstance(f, _OncePerMinute) for f in sdk.filters):
+        sdk.addFilter(_OncePerMinute())
+
+
 SCOPE = InstrumentationScope("krakend-otel", "propylon")
 DEFAULT_VERSION = "0.1.0"
 
@@ -63,6 +91,7 @@ class Telemetry:
         for exporter in options.exporters.otlp:
             self._add_otlp(exporter)
         if self._span_exporters:
+            _quiet_sdk()
             resource = Resource.create(self.resource_attributes)
             sampler = ParentBased(TraceIdRatioBased(options.trace_sample_rate))
             self.provider = TracerProvider(resource=resource, sampler=sampler)
