@@ -18,7 +18,7 @@ from propylon.plugin.api import PluginError
 from propylon.plugin.registry import PluginRegistry
 from propylon.proxy.errors import status_of
 from propylon.router.handler import Handler
-from propylon.router.keys import ROUTE_MATCH, request_key
+from propylon.router.keys import request_key, state_of
 
 NAMESPACE = PLUGIN_SERVER.name
 # Where the router sent a request before the plugins ran, and the rest of its way there.
@@ -77,7 +77,7 @@ def install_server_plugins(
 def _new_dispatcher(app: web.Application, inner_middlewares: list) -> Handler:
     """The gateway itself as a plugin's ``next``: a request still going where the router sent
     it continues there; one the plugins rewrote is routed again (its route's params kept under
-    ``ROUTE_MATCH``) and sent through the same middlewares to its new route's handler."""
+    its state's ``route_match``) and sent through the same middlewares to its new route's handler."""
 
     async def dispatch(request: web.Request) -> web.StreamResponse:
         if request.get(_ROUTED) == (request.method, request.path):
@@ -85,7 +85,7 @@ def _new_dispatcher(app: web.Application, inner_middlewares: list) -> Handler:
         match_info = await app.router.resolve(request)
         if match_info.http_exception is not None:
             raise match_info.http_exception
-        request[ROUTE_MATCH] = match_info
+        state_of(request).route_match = match_info
         handler: Handler = match_info.handler
         for middleware in reversed(inner_middlewares):
             handler = partial(middleware, handler=handler)

@@ -18,7 +18,7 @@ from typing import Protocol
 from aiohttp import web
 
 from propylon.config.core_options import RouterOptions
-from propylon.router.keys import CLIENT_IP, CLIENT_IP_FINDER
+from propylon.router.keys import CLIENT_IP_FINDER, state_of
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -127,13 +127,10 @@ def new_client_ip_finder(options: RouterOptions) -> ClientIPFinder:
         return find_client_ip(request.remote or "", request.headers, networks, names, True)
 
     def find(request: web.BaseRequest) -> str:
-        if len(request):
-            known = request.get(CLIENT_IP)
-            if known is not None:
-                return str(known)
-        ip = search(request)
-        request[CLIENT_IP] = ip
-        return ip
+        state = state_of(request)
+        if state.client_ip is None:
+            state.client_ip = search(request)
+        return state.client_ip
 
     return find
 

@@ -20,7 +20,7 @@ from yarl import URL
 
 from propylon.config.params import PLACEHOLDER
 from propylon.identity import Identity
-from propylon.router.keys import ROUTE_MATCH
+from propylon.router.keys import own_state
 
 ANY = "*"
 NOT_FOUND = b"404 page not found"
@@ -121,7 +121,7 @@ class Fallback:
         match_info = await request.app.router.resolve(clone)
         if match_info.http_exception is not None or match_info.handler == self.handle:
             return await self.handle(clone)
-        clone[ROUTE_MATCH] = match_info
+        own_state(clone).route_match = match_info
         response: web.StreamResponse = await match_info.handler(clone)
         return response
 

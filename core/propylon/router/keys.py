@@ -19,15 +19,54 @@ def request_key(name: str, kind: Any) -> Any:
     return _REQUEST_KEY(name, kind) if _REQUEST_KEY is not None else f"propylon.{name}"
 
 
-# What handler-layer extensions add to a client request for its backends.
-ADDED_PARAMS = request_key("added_params", dict)
-ADDED_HEADERS = request_key("added_headers", dict)
-# The claims of the token an authentication module verified.
-CLAIMS = request_key("claims", Mapping)
-# The route a request rewritten by a router plugin was matched to again (its params).
-ROUTE_MATCH = request_key("route_match", Mapping)
-# The client IP the router options give (router.clientip.client_ip), once computed.
-CLIENT_IP = request_key("client_ip", str)
+class RequestState:
+    """What the router layer and extensions keep on one client request, in one storage entry:
+    reading a key a request's storage lacks costs an exception in aiohttp, and with one entry
+    a request that has any has this one."""
+
+    __slots__ = ("claims", "client_ip", "headers", "params", "route_match")
+
+    def __init__(self) -> None:
+        # What handler-layer extensions add for the backends: params, then headers.
+        self.params: dict[str, str] | None = None
+        self.headers: dict[str, list[str]] | None = None
+        # The claims of the token an authentication module verified.
+        self.claims: Mapping[str, Any] | None = None
+        # The route a request rewritten by a router plugin was matched to again (its params).
+        self.route_match: Mapping[str, str] | None = None
+        # The client IP the router options give (router.clientip.client_ip), once computed.
+        self.client_ip: str | None = None
+
+    def copy(self) -> RequestState:
+        state = RequestState()
+        for name in self.__slots__:
+            value = getattr(self, name)
+            setattr(state, name, value.copy() if isinstance(value, dict) else value)
+        return state
+
+
+STATE = request_key("state", RequestState)
+
+
+def peek_state(request: web.BaseRequest) -> RequestState | None:
+    """The request's state, if anything was kept on it (the common case has nothing)."""
+    return request.get(STATE) if len(request) else None
+
+
+def state_of(request: web.BaseRequest) -> RequestState:
+    """The request's state, made on first use."""
+    state = peek_state(request)
+    if state is None:
+        state = request[STATE] = RequestState()
+    return state
+
+
+def own_state(request: web.BaseRequest) -> RequestState:
+    """The state of a cloned request, no longer shared with the one it was cloned from."""
+    state = peek_state(request)
+    state = RequestState() if state is None else state.copy()
+    request[STATE] = state
+    return state
 # The application's client-IP finder, in its storage (a key typed as aiohttp wants it).
 CLIENT_IP_FINDER: Any = (
     web.AppKey("client_ip_finder", object) if hasattr(web, "AppKey") else "propylon.client_ip"

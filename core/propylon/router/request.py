@@ -16,7 +16,7 @@ from propylon.proxy.request import DOT_SEGMENTS, InvalidParamError
 from propylon.proxy.types import Headers, Query, Request
 from propylon.router.clientip import ClientIPFinder, peer_address
 from propylon.router.headers import canonical
-from propylon.router.keys import ADDED_HEADERS, ADDED_PARAMS, CLAIMS, ROUTE_MATCH
+from propylon.router.keys import peek_state, state_of
 
 # KrakenD passes Content-Type when an endpoint declares no input_headers.
 DEFAULT_INPUT_HEADERS = ["Content-Type"]
@@ -34,34 +34,41 @@ _ENCODED = re.compile(r"[%?#]")
 
 def add_param(request: web.Request, name: str, value: str) -> None:
     """A param the pipeline gets beside the route's (``{JWT.sub}`` in a url_pattern)."""
-    request.setdefault(ADDED_PARAMS, {})[name] = value
+    state = state_of(request)
+    if state.params is None:
+        state.params = {}
+    state.params[name] = value
 
 
 def set_claims(request: web.Request, claims: Mapping[str, Any]) -> None:
     """The claims of the token an authentication module verified: later layers (CEL, Lua,
     ...) read them with ``claims_of``, on the client request or the pipeline's."""
-    request[CLAIMS] = claims
+    state_of(request).claims = claims
 
 
 def claims_of(request: web.Request | Request) -> Mapping[str, Any] | None:
     if isinstance(request, Request):
         return request.claims
-    return request.get(CLAIMS)
+    state = peek_state(request)
+    return None if state is None else state.claims
 
 
 def add_header(request: web.Request, name: str, value: str) -> None:
     """A header sent to the endpoint's backends whatever its ``input_headers`` declare; it
     replaces one of the same name the client sent."""
-    request.setdefault(ADDED_HEADERS, {})[canonical(name)] = [value]
+    state = state_of(request)
+    if state.headers is None:
+        state.headers = {}
+    state.headers[canonical(name)] = [value]
 
 
 def route_params(request: web.Request) -> Mapping[str, str]:
     """The params of the route serving ``request``: the one it was matched to again if a
     router plugin rewrote it, else aiohttp's."""
-    # An empty request storage (the common case) answers without a lookup: a missing key
-    # costs a KeyError inside aiohttp's Mapping.get.
-    rerouted = request.get(ROUTE_MATCH) if len(request) else None
-    return request.match_info if rerouted is None else rerouted
+    state = peek_state(request)
+    if state is None or state.route_match is None:
+        return request.match_info
+    return state.route_match
 
 
 def new_request_reader(
@@ -116,14 +123,13 @@ def new_request_reader(
         for name, key in param_names:
             check_param(name, params[key], path_decoding)
         claims = None
-        if len(request):  # values extensions left on the request (none in the common case)
-            added_params = request.get(ADDED_PARAMS)
-            if added_params:
-                params.update(added_params)
-            added_headers = request.get(ADDED_HEADERS)
-            if added_headers:
-                headers.update(added_headers)
-            claims = request.get(CLAIMS)
+        state = peek_state(request)  # what extensions left on the request (often nothing)
+        if state is not None:
+            if state.params:
+                params.update(state.params)
+            if state.headers:
+                headers.update(state.headers)
+            claims = state.claims
         body = await _read_body(request, read_timeout) if request.body_exists else b""
         return Request(
             request.method, request.path, params, headers, query, body, remote=remote, claims=claims
