@@ -33,21 +33,29 @@ fi
 
 log() { echo "containers: $*" >&2; }
 
+# CNI's dnsname plugin: containers of one network (a compose project's) find each other by
+# name, answered by a dnsmasq per network. Kept on CNI, podman 4.3's backend here, rather than
+# switching to netavark: a new backend would strand the networks of existing containers.
+DNSNAME_PLUGIN=/usr/lib/cni/dnsname
+
 install_tools() {
     local missing=()
     for tool in podman buildah skopeo umoci runc debootstrap newuidmap; do
         command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
     done
+    [ -x "$DNSNAME_PLUGIN" ] || missing+=("$DNSNAME_PLUGIN")
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" != "0" ]; then
-        log "missing ${missing[*]} and not root: install podman buildah skopeo umoci runc debootstrap uidmap"
+        log "missing ${missing[*]} and not root: install podman buildah skopeo umoci runc" \
+            "debootstrap uidmap golang-github-containernetworking-plugin-dnsname"
         exit 1
     fi
     log "installing container tools (missing: ${missing[*]})"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null
     apt-get install -y -qq --no-install-recommends podman buildah skopeo umoci runc \
-        debootstrap uidmap containernetworking-plugins catatonit >/dev/null
+        debootstrap uidmap containernetworking-plugins catatonit \
+        golang-github-containernetworking-plugin-dnsname >/dev/null
 }
 
 write_config() {

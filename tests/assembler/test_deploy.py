@@ -83,7 +83,7 @@ def test_compose_has_two_replicas_a_balancer_and_redis() -> None:
     files = deployment_files("gw", IMAGE, RATELIMITED)
     services = yaml.safe_load(files["compose.yaml"])["services"]
     assert set(services) == {"gateway-1", "gateway-2", "balancer", "redis"}
-    assert services["balancer"]["ports"] == ["8080:8080"]
+    assert services["balancer"]["ports"] == ["${GATEWAY_PUBLISH:-8080}:8080"]
     balancer = json.loads(files["balancer.json"])
     backend = balancer["endpoints"][0]["backend"][0]
     assert backend["host"] == ["http://gateway-1:8080", "http://gateway-2:8080"]
