@@ -180,10 +180,8 @@ def _endpoint(
     f = Fields(raw, where, problems)
     if not f.ok:
         return None
-    path = f.string("endpoint")
+    path = _clean_path(f, f.string("endpoint", None))
     method = (f.string("method", "GET") or "GET").upper()
-    if path is None:
-        return None
     valid = _check_path(f, path)
     if method not in METHODS:
         f.error("method", f"unknown HTTP method {preview(method)}")
@@ -230,11 +228,21 @@ def _endpoint(
     return endpoint if valid else None
 
 
+def _clean_path(f: Fields, path: str | None) -> str:
+    """The endpoint path as KrakenD cleans it: one leading '/' added when missing (an empty
+    or absent endpoint is '/')."""
+    if path is None:
+        f.warn("endpoint", 'absent: read as "/", as KrakenD reads it')
+        return "/"
+    if path.startswith("/"):
+        return path
+    cleaned = "/" + path
+    f.warn("endpoint", f"{preview(path)} read as {preview(cleaned)}, as KrakenD reads it")
+    return cleaned
+
+
 def _check_path(f: Fields, path: str) -> bool:
-    """KrakenD's rules for an endpoint path: absolute, a wildcard only as its last segment."""
-    if not path.startswith("/"):
-        f.error("endpoint", f"{preview(path)} must start with '/'")
-        return False
+    """KrakenD's rules for an endpoint path: a wildcard only as its last segment."""
     if any(path == r or path.startswith(r + "/") for r in RESERVED_PATHS):
         f.error("endpoint", f"{preview(path)} is reserved by the gateway")
         return False
