@@ -28,8 +28,11 @@ echo "== a backend on :$BACKEND_PORT, the gateway on :$GATEWAY_PORT"
 python3 -m http.server "$BACKEND_PORT" --bind 127.0.0.1 --directory examples/quickstart/backend \
     >"$OUT/backend.log" 2>&1 &
 pids+=($!)
-BACKEND_URL="http://127.0.0.1:$BACKEND_PORT" "$OUT/venv/bin/propylon-ce" run -w 1 \
-    -c examples/quickstart/gateway.json.tmpl -p "$GATEWAY_PORT" >"$OUT/gateway.log" 2>&1 &
+# A KrakenD flexible configuration: a Go template, its settings folder, the backend from env.
+echo "== the configuration: examples/quickstart/gateway.json.tmpl with settings/ (FC_ENABLE=1)"
+FC_ENABLE=1 FC_SETTINGS=examples/quickstart/settings BACKEND_URL="http://127.0.0.1:$BACKEND_PORT" \
+    "$OUT/venv/bin/propylon-ce" run -w 1 -c examples/quickstart/gateway.json.tmpl \
+    -p "$GATEWAY_PORT" >"$OUT/gateway.log" 2>&1 &
 pids+=($!)
 
 for _ in $(seq 100); do
