@@ -61,21 +61,47 @@ def new_merge(endpoint: EndpointConfig) -> MergeMiddleware:
     return new_parallel_merge(endpoint)
 
 
+class _AllDone:
+    """A future done when every call is, or when the merge's time is up: one waiter and one
+    timer for the whole merge (``asyncio.wait`` makes more of both per call)."""
+
+    __slots__ = ("future", "left")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, calls: int) -> None:
+        self.future: asyncio.Future[None] = loop.create_future()
+        self.left = calls
+
+    def one_done(self, _task: asyncio.Task[Response]) -> None:
+        self.left -= 1
+        if not self.left:
+            self.expire()
+
+    def expire(self) -> None:
+        if not self.future.done():
+            self.future.set_result(None)
+
+
 def new_parallel_merge(endpoint: EndpointConfig) -> MergeMiddleware:
     """Every backend called at once, each with its own copy of the request."""
     timeout = endpoint.timeout * MERGE_TIMEOUT_SHARE
 
     def middleware(*proxies: Proxy) -> Proxy:
         async def parallel_merge(request: Request) -> Response:
+            loop = asyncio.get_running_loop()
             tasks = [asyncio.ensure_future(p(request.clone())) for p in proxies]
+            waiter = _AllDone(loop, len(tasks))
+            for task in tasks:
+                task.add_done_callback(waiter.one_done)
+            timer = loop.call_later(timeout, waiter.expire)
             try:
-                _done, pending = await asyncio.wait(tasks, timeout=timeout)
+                await waiter.future
             finally:  # also when this request is cancelled: no backend call outlives it
+                timer.cancel()
                 for task in tasks:
                     task.cancel()
             acc = _Accumulator(len(tasks))
             for task in tasks:
-                if task in pending:
+                if not task.done() or task.cancelled():
                     acc.add(None, TimeoutExceeded())
                 elif (exc := task.exception()) is not None:
                     acc.add(None, exc)
