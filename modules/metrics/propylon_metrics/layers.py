@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from aiohttp import web
 from propylon.sdk import Handler, Middleware, Proxy, Request, Response
@@ -11,7 +12,7 @@ from propylon_metrics.collector import Collector
 from propylon_metrics.registry import Counter, Histogram, Registry
 
 
-def new_router_metrics(collector: Collector, endpoint: str) -> Handler:
+def new_router_metrics(collector: Collector, endpoint: str) -> Callable[[Handler], Handler]:
     """Wraps an endpoint's handler: response status counts, size and time (ns) histograms."""
     registry = collector.registry
     base = f"router.response.{endpoint}"
@@ -48,7 +49,7 @@ def new_router_metrics(collector: Collector, endpoint: str) -> Handler:
 
         return measured
 
-    return wrap  # type: ignore[return-value]
+    return wrap
 
 
 def new_proxy_metrics(registry: Registry, layer: str, name: str) -> Middleware:

@@ -105,5 +105,5 @@ def render(
     merged: Mapping[str, Any], resource: Mapping[str, str], process: Mapping[str, float]
 ) -> bytes:
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(Exposition(merged, resource, process))  # type: ignore[arg-type]
+    registry.register(Exposition(merged, resource, process))
     return generate_latest(registry)

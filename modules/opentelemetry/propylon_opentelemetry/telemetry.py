@@ -29,10 +29,11 @@ from opentelemetry.sdk.metrics.export import (
     Sum,
 )
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import Tracer, TracerProvider
+from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
+from opentelemetry.trace import Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from propylon.sdk import ServiceConfig, get_logger
 
@@ -172,8 +173,8 @@ class Telemetry:
                         total,
                         buckets,
                         instrument["bounds"],
-                        None,
-                        None,
+                        None,  # type: ignore[arg-type]  # min and max: optional in OTLP, not kept
+                        None,  # type: ignore[arg-type]
                     )
                     for attrs, (buckets, count, total) in instrument["series"].items()
                 ]
@@ -192,8 +193,8 @@ class Telemetry:
             self._tasks.append(asyncio.create_task(self._share()))
         for exporter, period in self.metric_exporters:
             self._tasks.append(asyncio.create_task(self._report(exporter, period)))
-        for exporter in self.prometheus:
-            await self._serve(exporter)
+        for exposition in self.prometheus:
+            await self._serve(exposition)
 
     async def _share(self) -> None:
         while shared.folder() is not None:

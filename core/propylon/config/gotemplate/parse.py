@@ -410,13 +410,13 @@ class _Parser:
             return node
         if token.kind == Kind.COMPLEX or text.endswith("i"):
             return self.complex_number(node, text)
-        value = _parse_int(text)
-        if value is not None and -(2**63) <= value < 2**64:
-            node.is_uint = value >= 0
-            node.is_int = value < 2**63
-            node.int64 = value
+        parsed = _parse_int(text)
+        if parsed is not None and -(2**63) <= parsed < 2**64:
+            node.is_uint = parsed >= 0
+            node.is_int = parsed < 2**63
+            node.int64 = parsed
             node.is_float = True
-            node.float64 = float(value)
+            node.float64 = float(parsed)
         else:
             f = _parse_float(text)
             if f is not None:

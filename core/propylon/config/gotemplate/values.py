@@ -9,15 +9,15 @@ class Int64(int):
     """An ``int64`` (Sprig's arithmetic), distinct from a template's ``int``."""
 
 
-class StrList(list):  # type: ignore[type-arg]
+class StrList(list):
     """A ``[]string``."""
 
 
-class IntList(list):  # type: ignore[type-arg]
+class IntList(list):
     """A ``[]int``."""
 
 
-class StrMap(dict):  # type: ignore[type-arg]
+class StrMap(dict):
     """A ``map[string]string`` (Sprig's split)."""
 
 

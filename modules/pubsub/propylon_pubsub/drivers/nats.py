@@ -87,7 +87,7 @@ class NatsDriver:
             servers=[self._server],
             # The keeper retries the first connection: here one more attempt, then give up.
             max_reconnect_attempts=1,
-            reconnect_time_wait=0.05,
+            reconnect_time_wait=0.05,  # type: ignore[arg-type]  # seconds: a float works
             connect_timeout=2,
             error_cb=self._on_error,
             disconnected_cb=self._on_disconnected,

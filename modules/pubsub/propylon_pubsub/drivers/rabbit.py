@@ -34,13 +34,14 @@ class RabbitTopic:
         self._exchange_name = url.name
         self._key_name = url.option("key_name") or ""
         self._exchange: AbstractExchange | None = None
+        self._channel: AbstractChannel | None = None
 
     async def send(self, body: bytes, metadata: dict[str, str]) -> None:
         headers: dict[str, Any] = dict(metadata)
         routing_key = headers.pop(self._key_name, "") if self._key_name else ""
         try:
-            if self._exchange is None or self._exchange.channel.is_closed:
-                channel = await self._driver.publishing()
+            if self._exchange is None or self._channel is None or self._channel.is_closed:
+                channel = self._channel = await self._driver.publishing()
                 self._exchange = await channel.get_exchange(self._exchange_name, ensure=True)
             message = aio_pika.Message(body, headers=headers)
             await self._exchange.publish(message, routing_key, mandatory=True)
