@@ -61,8 +61,8 @@ _CE: dict[str, str] = {
     "backend/graphql": "graphql",
 }
 _RETIRED = {
-    "telemetry/influx": "retired by KrakenD: use telemetry/opentelemetry",
-    "telemetry/opencensus": "retired by KrakenD: use telemetry/opentelemetry",
+    "telemetry/influx": "retired by KrakenD: use telemetry/opentelemetry instead",
+    "telemetry/opencensus": "retired by KrakenD: use telemetry/opentelemetry instead",
     "github.com/devopsfaith/krakend/http": "the name of backend/http before KrakenD 2",
 }
 _ENTERPRISE = (
@@ -130,4 +130,6 @@ def remedy(namespace: str) -> str:
         return (
             f"add the module '{entry.module}' (propylon-{entry.module}) to the edition's manifest"
         )
+    if namespace in _RETIRED:
+        return f"{entry.note}; no Propylon module reads it"
     return f"{entry.note}, which no Propylon module provides" if entry.note else ""
