@@ -17,6 +17,7 @@ import logging
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -55,6 +56,7 @@ __all__ = [
     "build_gateway",
     "check_config",
     "free_port",
+    "imported_by",
     "load_config",
     "load_plugins",
     "send",
@@ -97,6 +99,17 @@ def load_plugins(*paths: str | Path) -> tuple[PluginRegistry, list[PluginReport]
     log = logging.getLogger("propylon.plugin")
     reports = [load_plugin(Path(p), registry, log) for p in paths]
     return registry, reports
+
+
+def imported_by(code: str) -> frozenset[str]:
+    """The top-level packages a fresh interpreter has imported after running ``code``: a
+    module's entry point should not import the libraries only its configured namespaces use
+    (each worker would hold them in memory)."""
+    probe = f"{code}\nimport sys\nprint(' '.join(sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    return frozenset(name.split(".")[0] for name in done.stdout.split())
 
 
 class Servers:

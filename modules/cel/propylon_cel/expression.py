@@ -21,9 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
-
-import cel
+from typing import TYPE_CHECKING, Any
 
 from propylon_cel.cost import Shape, shape
 
@@ -34,6 +32,9 @@ RESPONSE = frozenset(
 JWT = "JWT"
 NOW = "now"
 DECLARED = REQUEST | RESPONSE | {JWT, NOW}
+if TYPE_CHECKING:
+    import cel
+
 _LOCATED = re.compile(r"ERROR: <input>:(\d+:\d+): (.*)")
 
 
@@ -66,6 +67,8 @@ def compile_expression(source: str) -> Expression:
     """``source`` compiled; raises ExpressionError with one line saying why not."""
     if not source.strip():
         raise ExpressionError("is empty")
+    import cel  # here: the library (and the CLI it imports) costs 10 MB, only when CEL is used
+
     try:
         program = cel.compile(source)
     except (ValueError, RuntimeError) as exc:

@@ -19,7 +19,6 @@ from propylon.sdk import (
 )
 
 from propylon_cel.expression import Stage
-from propylon_cel.middleware import new_checker
 from propylon_cel.options import CEL, Checks, at_stage
 
 log = get_logger("cel")
@@ -37,6 +36,8 @@ def proxy(next_factory: ProxyFactory, ctx: Context) -> ProxyFactory:
         checks = CEL.of(endpoint)
         if not checks:
             return pipe
+        from propylon_cel.middleware import new_checker
+
         name = f"[ENDPOINT: {endpoint.endpoint}][CEL]"
         if VALIDATOR not in endpoint.options:
             _unread_jwt(checks, name, f"without {VALIDATOR}: no verified claims, never evaluated")
@@ -52,6 +53,8 @@ def backend(next_factory: BackendFactory, ctx: Context) -> BackendFactory:
         checks = CEL.of(config)
         if not checks:
             return next_proxy
+        from propylon_cel.middleware import new_checker
+
         name = f"[BACKEND: {config.url_pattern}][CEL]"
         _unread_jwt(checks, name, "are evaluated at the endpoint level only: ignored")
         checker = new_checker(checks, name, log)

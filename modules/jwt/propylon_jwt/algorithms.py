@@ -1,27 +1,12 @@
-"""The signature algorithms KrakenD accepts, and the joserfc registry that allows only the
-configured one for a validator or a signer."""
+"""The joserfc registry that allows only the configured algorithm for a validator or a
+signer."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from joserfc.jws import JWSRegistry
 
-Algorithm = Literal[
-    "EdDSA",
-    "HS256",
-    "HS384",
-    "HS512",
-    "RS256",
-    "RS384",
-    "RS512",
-    "ES256",
-    "ES384",
-    "ES512",
-    "PS256",
-    "PS384",
-    "PS512",
-]
 # Headers of identity providers can carry certificate chains (x5c): larger than joserfc's 512.
 MAX_HEADER_BYTES = 8192
 # RSA keys of up to 8192 bits.

@@ -12,12 +12,13 @@ import base64
 import binascii
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 from joserfc.errors import JoseError
 from joserfc.jwk import Key, import_key
 
-Strategy = Literal["kid", "x5t", "x5t#S256", "kid_x5t"]
+from propylon_jwt.names import Strategy
+
 # The size of a key set file or download this gateway reads.
 MAX_KEY_SET_BYTES = 1024 * 1024
 

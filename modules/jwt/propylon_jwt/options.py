@@ -14,10 +14,7 @@ from typing import Annotated, Literal
 
 from propylon.sdk import Duration, Namespace, OptionError, Range, Scope
 
-from propylon_jwt.algorithms import Algorithm
-from propylon_jwt.fetch import decode_fingerprints
-from propylon_jwt.keys import KeySetError, Strategy, read_key_file
-from propylon_jwt.tls import ca_problem, cipher_problem
+from propylon_jwt.names import Algorithm, Strategy
 
 UINT32 = Range(0, 2**32 - 1)
 # KrakenD's key cache lifetime when ``cache`` is on and ``cache_duration`` is not given.
@@ -36,6 +33,12 @@ def _check_source(
     secret_url: str,
 ) -> None:
     """The rules shared by the validator and the signer for where keys come from."""
+    # Here, not at the top: these read keys and certificates with joserfc and cryptography,
+    # libraries a gateway without JWT does not load.
+    from propylon_jwt.fetch import decode_fingerprints
+    from propylon_jwt.keys import KeySetError, read_key_file
+    from propylon_jwt.tls import ca_problem, cipher_problem
+
     if secret_url:
         raise OptionError("secret_url", "encrypted key files are not supported by this gateway")
     if not jwk_url and not jwk_local_path:
