@@ -1,8 +1,10 @@
 """The instrumented layers, as krakend-otel: global (the router), proxy, backend and the
 backend request (the HTTP client), each a span child of the one above and a histogram.
 
-Attributes that do not change per request are built here, once per endpoint or backend; a
-request picks a cached series by its status or outcome.
+Attributes that do not change per request are built here, once per endpoint or backend (a
+span ``Template``); a request picks a cached series by its status or outcome, and records a
+span as a tuple of what varies. Each stage hands its position in the trace to the stages it
+calls through a context variable.
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from opentelemetry import context as otel_context
-from opentelemetry.trace import SpanKind, Status, StatusCode, set_span_in_context
+from opentelemetry.trace import SpanKind
 from propylon.sdk import (
     BackendConfig,
     EndpointConfig,
@@ -29,6 +30,7 @@ from propylon.sdk import (
 
 from propylon_opentelemetry.instruments import SIZE_BUCKETS, Attrs, Series
 from propylon_opentelemetry.options import Attribute, GlobalLayer
+from propylon_opentelemetry.spans import CURRENT, Template, new_span_id
 from propylon_opentelemetry.telemetry import Telemetry
 
 TRACEPARENT = "Traceparent"
@@ -57,18 +59,20 @@ def new_global(
 ) -> Callable[[Handler], Handler]:
     route = endpoint.endpoint
     method = endpoint.method.upper()
-    tracer = None if opts.disable_traces else tel.tracer
-    propagator = None if opts.disable_propagation else tel.propagator
+    spans = tel.spans
+    traced = tel.tracing and not opts.disable_traces
+    propagate = not opts.disable_propagation
+    positioned = traced or propagate
     measured = not opts.disable_metrics and tel.metrics_enabled
     fixed = static(opts.metrics_static_attributes)
     duration = tel.meter.histogram("http.server.duration")
     size = tel.meter.histogram("http.server.response.size", SIZE_BUCKETS)
-    span_attributes = {
+    template = Template(route, SpanKind.SERVER, {
         "krakend.stage": "global",
         "http.request.method": method,
         "http.route": route,
         **dict(static(opts.traces_static_attributes)),
-    }
+    })  # fmt: skip
 
     def series(status: int) -> tuple[Series, Series]:
         attrs = (*fixed, ("http.request.method", method), ("url.scheme", "http"),
@@ -79,15 +83,20 @@ def new_global(
 
     def wrap(handler: Handler) -> Handler:
         async def instrumented(request: web.Request) -> web.StreamResponse:
-            parent = propagator.extract(request.headers) if propagator is not None else None
-            span = None
-            if tracer is not None:
-                span = tracer.start_span(request.path, parent, SpanKind.SERVER, span_attributes)
-                token = otel_context.attach(set_span_in_context(span, parent))
-            elif parent is not None:
-                token = otel_context.attach(parent)
-            else:
-                token = None
+            parent = token = None
+            span_id = 0
+            if positioned:
+                if propagate:
+                    headers = request.headers
+                    parent = spans.root(headers.get(TRACEPARENT), headers.get(TRACESTATE))
+                else:
+                    parent = spans.root(None, None)
+                if traced:
+                    span_id = new_span_id()
+                    token = CURRENT.set(parent.child(span_id))
+                else:
+                    token = CURRENT.set(parent)
+            start = time.time_ns()
             begin = time.perf_counter()
             status, length = 500, 0
             try:
@@ -100,18 +109,19 @@ def new_global(
                 raise
             finally:
                 if token is not None:
-                    otel_context.detach(token)
+                    CURRENT.reset(token)
                 if measured:
                     took, sized = by_status(status)
                     took.record(time.perf_counter() - begin)
                     sized.record(length)
-                if span is not None:
-                    span.set_attributes(
-                        {"http.response.status_code": status, "http.response.body.size": length}
-                    )
-                    if status >= 500:
-                        span.set_status(Status(StatusCode.ERROR))
-                    span.end()
+                if span_id and parent is not None and parent.sampled:
+                    varying = {
+                        "http.response.status_code": status,
+                        "http.response.body.size": length,
+                    }
+                    spans.record((template, request.path, parent.trace_id, span_id,
+                                  parent.span_id, parent.remote, start, time.time_ns(), varying,
+                                  "" if status >= 500 else None, parent.state))  # fmt: skip
 
         return instrumented
 
@@ -130,10 +140,12 @@ def new_stage(
 ) -> Callable[[Proxy], Proxy]:
     """The proxy or backend stage: a span named after the route and ``krakend.STAGE.duration``
     by error, canceled and complete."""
-    tracer = tel.tracer if traces else None
+    spans = tel.spans
+    traced = traces and tel.tracing
     measured = metrics and tel.metrics_enabled
     histogram = tel.meter.histogram(f"krakend.{stage}.duration")
-    span_attributes = {**dict(attributes), "krakend.stage": stage, **dict(trace_attributes)}
+    template = Template(name, SpanKind.INTERNAL,
+                        {**dict(attributes), "krakend.stage": stage, **dict(trace_attributes)})  # fmt: skip
     fixed = (*attributes, *metric_attributes)
     by_outcome = cached(
         lambda o: histogram.series_for(
@@ -143,10 +155,13 @@ def new_stage(
 
     def wrap(next_proxy: Proxy) -> Proxy:
         async def instrumented(request: Request) -> Response:
-            span = token = None
-            if tracer is not None:
-                span = tracer.start_span(name, attributes=span_attributes)
-                token = otel_context.attach(set_span_in_context(span))
+            parent = token = None
+            span_id = 0
+            if traced:
+                parent = CURRENT.get() or spans.root(None, None)
+                span_id = new_span_id()
+                token = CURRENT.set(parent.child(span_id))
+            start = time.time_ns()
             begin = time.perf_counter()
             response: Response | None = None
             failed: BaseException | None = None
@@ -158,7 +173,7 @@ def new_stage(
                 raise
             finally:
                 if token is not None:
-                    otel_context.detach(token)
+                    CURRENT.reset(token)
                 canceled = isinstance(failed, asyncio.CancelledError)
                 errored = (failed is not None and not canceled) or (
                     response is not None and response.error is not None
@@ -166,18 +181,19 @@ def new_stage(
                 complete = response is not None and response.is_complete
                 if measured:
                     by_outcome((errored, canceled, complete)).record(time.perf_counter() - begin)
-                if span is not None:
+                if parent is not None and parent.sampled:
                     status = response.metadata.status_code if response is not None else 500
-                    ending: dict[str, Any] = {
+                    varying: dict[str, Any] = {
                         "http.response.status_code": status or 200,
                         "complete": complete,
                     }
                     if canceled:
-                        ending["canceled"] = True
+                        varying["canceled"] = True
                     elif failed is not None:
-                        ending["error"] = str(failed) or type(failed).__name__
-                    span.set_attributes(ending)
-                    span.end()
+                        varying["error"] = str(failed) or type(failed).__name__
+                    spans.record((template, name, parent.trace_id, span_id, parent.span_id,
+                                  parent.remote, start, time.time_ns(), varying, None,
+                                  parent.state))  # fmt: skip
 
         return instrumented
 
@@ -194,13 +210,15 @@ def new_backend_request(
     propagate: bool,
 ) -> Callable[[HTTPExecutor], HTTPExecutor]:
     """The HTTP call: a CLIENT span, ``traceparent`` to the backend, http.client.* figures."""
-    tracer = tel.tracer if traces else None
+    spans = tel.spans
+    traced = traces and tel.tracing
     measured = metrics and tel.metrics_enabled
     route = backend.url_pattern
     base = (("http.request.method", backend.method.upper()), ("http.route", route),
             ("krakend.endpoint.route", backend.parent_endpoint),
             ("krakend.endpoint.method", backend.parent_method))  # fmt: skip
-    span_attributes = {**dict(base), "krakend.stage": "backend-request", **dict(trace_attributes)}
+    template = Template(route, SpanKind.CLIENT,
+                        {**dict(base), "krakend.stage": "backend-request", **dict(trace_attributes)})  # fmt: skip
     fixed = (*base, *metric_attributes)
     meter = tel.meter
     started = meter.counter("http.client.request.started.count")
@@ -216,21 +234,21 @@ def new_backend_request(
                 duration.series_for(attrs), size.series_for(attrs))  # fmt: skip
 
     by_key = cached(series)
+    address = cached(lambda url: ((p := urlsplit(url)).hostname or "", p.port or 80))
 
     def wrap(execute: HTTPExecutor) -> HTTPExecutor:
         async def instrumented(method: str, url: str, headers: Headers, body: bytes) -> Any:
-            span = None
-            current = otel_context.get_current()
-            if tracer is not None:
-                span = tracer.start_span(route, current, SpanKind.CLIENT, span_attributes)
-                current = set_span_in_context(span, current)
-            if propagate:
-                carrier: dict[str, str] = {}
-                tel.propagator.inject(carrier, current)
-                if carrier:
-                    headers = {**headers}
-                    for key, value in carrier.items():
-                        headers[key.title()] = [value]
+            parent = position = CURRENT.get()
+            span_id = 0
+            if traced:
+                parent = parent or spans.root(None, None)
+                span_id = new_span_id()
+                position = parent.child(span_id)
+            if propagate and position is not None and position.span_id:
+                headers = {**headers, TRACEPARENT: [position.traceparent()]}
+                if position.state:
+                    headers[TRACESTATE] = [position.state]
+            start = time.time_ns()
             begin = time.perf_counter()
             status, length, failed = 0, 0, None
             try:
@@ -242,19 +260,18 @@ def new_backend_request(
                 raise
             finally:
                 if measured:
-                    parts = urlsplit(url)
-                    ok, bad, took, sized = by_key((parts.hostname or "", parts.port or 80, status))
+                    ok, bad, took, sized = by_key((*address(url), status))
                     ok.add()
                     if failed is not None:
                         bad.add()
                     took.record(time.perf_counter() - begin)
                     if failed is None and method != "HEAD":
                         sized.record(length)
-                if span is not None:
-                    span.set_attribute("http.response.status_code", status)
-                    if failed is not None:
-                        span.set_status(Status(StatusCode.ERROR, str(failed)))
-                    span.end()
+                if span_id and parent is not None and parent.sampled:
+                    spans.record((template, route, parent.trace_id, span_id, parent.span_id,
+                                  parent.remote, start, time.time_ns(),
+                                  {"http.response.status_code": status},
+                                  None if failed is None else str(failed), parent.state))  # fmt: skip
 
         return instrumented
 

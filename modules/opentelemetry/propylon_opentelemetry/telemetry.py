@@ -1,6 +1,6 @@
 """A worker's telemetry: the tracer, the meter, and the exporters krakend-otel configures.
 
-Built in the worker (after the fork: the span processor runs a thread). Spans leave in
+Built in the worker (after the fork: the span recorder runs a thread). Spans leave in
 batches from that thread, never on the request path. Metrics go to each Prometheus exporter
 as the gateway's totals (see ``shared``) and to each OTLP exporter as this worker's own
 (``service.instance.id`` tells the workers apart, as OpenTelemetry expects).
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 import time
 from typing import Any
@@ -29,45 +28,16 @@ from opentelemetry.sdk.metrics.export import (
     Sum,
 )
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
-from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+from opentelemetry.sdk.trace.export import SpanExporter
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
-from opentelemetry.trace import Tracer
-from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from propylon.sdk import ServiceConfig, get_logger
 
 from propylon_opentelemetry import prometheus, shared
 from propylon_opentelemetry.instruments import Meter, merge
 from propylon_opentelemetry.options import OTelOptions, OTLPExporter, PrometheusExporter
+from propylon_opentelemetry.spans import Recorder
 
 log = get_logger("opentelemetry")
-# The SDK warns once per span it drops when its queue is full (a collector down): under load
-# that is a log line per request. One such line a minute says as much.
-QUIET_SECONDS = 60.0
-
-
-class _OncePerMinute(logging.Filter):
-    def __init__(self) -> None:
-        super().__init__()
-        self._next: dict[str, float] = {}
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno >= logging.ERROR:
-            return True
-        key = str(record.msg)
-        now = time.monotonic()
-        if now < self._next.get(key, 0.0):
-            return False
-        self._next[key] = now + QUIET_SECONDS
-        return True
-
-
-def _quiet_sdk() -> None:
-    sdk = logging.getLogger("opentelemetry.sdk._shared_internal")
-    if not any(isinstance(f, _OncePerMinute) for f in sdk.filters):
-        sdk.addFilter(_OncePerMinute())
-
 
 SCOPE = InstrumentationScope("krakend-otel", "propylon")
 DEFAULT_VERSION = "0.1.0"
@@ -84,21 +54,15 @@ class Telemetry:
         if options.deploy_env:
             self.resource_attributes["deployment.environment"] = options.deploy_env
         self.meter = Meter()
-        self.propagator = TraceContextTextMapPropagator()
-        self.provider: TracerProvider | None = None
-        self.tracer: Tracer | None = None
         self.metric_exporters: list[tuple[MetricExporter, float]] = []
         self._span_exporters: list[SpanExporter] = []
         for exporter in options.exporters.otlp:
             self._add_otlp(exporter)
-        if self._span_exporters:
-            _quiet_sdk()
-            resource = Resource.create(self.resource_attributes)
-            sampler = ParentBased(TraceIdRatioBased(options.trace_sample_rate))
-            self.provider = TracerProvider(resource=resource, sampler=sampler)
-            for span_exporter in self._span_exporters:
-                self.provider.add_span_processor(BatchSpanProcessor(span_exporter))
-            self.tracer = self.provider.get_tracer("krakend-otel")
+        # Without a trace exporter, the recorder still reads and passes on trace contexts.
+        self.spans = Recorder(
+            self._span_exporters, self.resource_attributes, options.trace_sample_rate
+        )
+        self.tracing = bool(self._span_exporters)
         self.prometheus = [p for p in options.exporters.prometheus if not p.disable_metrics]
         self._tasks: list[asyncio.Task[None]] = []
         self._runners: list[web.AppRunner] = []
@@ -189,6 +153,7 @@ class Telemetry:
     # Life cycle
 
     async def start(self, _app: web.Application) -> None:
+        self.spans.start()
         if self.prometheus:
             self._tasks.append(asyncio.create_task(self._share()))
         for exporter, period in self.metric_exporters:
@@ -245,8 +210,8 @@ class Telemetry:
                 await task
         for runner in self._runners:
             await runner.cleanup()
-        if self.provider is not None:
-            await asyncio.to_thread(self.provider.shutdown)
+        if self.tracing:
+            await asyncio.to_thread(self.spans.shutdown)
         for exporter, _period in self.metric_exporters:
             with contextlib.suppress(Exception):
                 await asyncio.to_thread(exporter.export, self.metrics_data())

@@ -1,0 +1,224 @@
+"""Spans recorded light on the request path, made into the SDK's spans off it.
+
+A request pays for a few integers and one tuple per span: ids, times, the attributes that
+vary (a status, a size). What does not vary (name, kind, the stage's attributes) is a
+``Template`` made per endpoint or backend when the gateway is built. The sampler decides
+once per trace; a trace not sampled records nothing. A thread wakes every
+``OTEL_BSP_SCHEDULE_DELAY`` ms (or when a batch is full), builds the SDK's ``ReadableSpan``
+objects and hands them to the SDK's exporters, which encode and send them as usual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export import SpanExporter
+from opentelemetry.sdk.trace.sampling import TraceIdRatioBased
+from opentelemetry.sdk.util.instrumentation import InstrumentationScope
+from opentelemetry.trace import (
+    INVALID_SPAN_ID,
+    SpanContext,
+    SpanKind,
+    Status,
+    StatusCode,
+    TraceFlags,
+    TraceState,
+    get_current_span,
+)
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+log = logging.getLogger("propylon.opentelemetry")
+SAMPLED, NOT_SAMPLED = TraceFlags(TraceFlags.SAMPLED), TraceFlags(TraceFlags.DEFAULT)
+UNSET, ERROR = Status(StatusCode.UNSET), Status(StatusCode.ERROR)
+QUIET_SECONDS = 60.0
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """What every span of one stage of one endpoint (or backend) shares."""
+
+    name: str
+    kind: SpanKind
+    attributes: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a request is in its trace: the span its next span is a child of."""
+
+    trace_id: int
+    span_id: int  # INVALID_SPAN_ID: no parent (a new trace)
+    sampled: bool
+    remote: bool = False  # the parent is the client's span
+    state: str = ""  # the client's tracestate, passed on as is
+
+    def child(self, span_id: int) -> Position:
+        return Position(self.trace_id, span_id, self.sampled, False, self.state)
+
+    def traceparent(self) -> str:
+        flags = "01" if self.sampled else "00"
+        return f"00-{self.trace_id:032x}-{self.span_id:016x}-{flags}"
+
+
+# The request's position, set by each instrumented stage for the stages it calls.
+CURRENT: ContextVar[Position | None] = ContextVar("propylon_otel_position", default=None)
+
+# A finished span: template, name, trace id, span id, parent id, parent remote, start, end
+# (ns), the attributes that vary, the error status description (None: no error), tracestate.
+Record = tuple[Template, str, int, int, int, bool, int, int, Mapping[str, Any], "str | None", str]
+
+
+def new_span_id() -> int:
+    return random.getrandbits(64) or 1
+
+
+class _Resource(Resource):
+    """The SDK's resource, hashed once: the encoder hashes it for every span it groups."""
+
+    _hash: int | None = None
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = super().__hash__()
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or super().__eq__(other)
+
+
+class Recorder:
+    """One worker's spans: the sampler, the queue, and the thread that exports."""
+
+    def __init__(
+        self,
+        exporters: Sequence[SpanExporter],  # none: positions for propagation only
+        resource_attributes: Mapping[str, str],
+        sample_rate: float,
+    ) -> None:
+        created = Resource.create(dict(resource_attributes))
+        self.resource = _Resource(created.attributes, created.schema_url)
+        self.scope = InstrumentationScope("krakend-otel")
+        self.exporters = list(exporters)
+        self.bound = TraceIdRatioBased.get_bound_for_rate(sample_rate)
+        self.propagator = TraceContextTextMapPropagator()
+        self.max_queue = _env_int("OTEL_BSP_MAX_QUEUE_SIZE", 8192)
+        self.batch = min(_env_int("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 2048), self.max_queue)
+        self.delay = _env_int("OTEL_BSP_SCHEDULE_DELAY", 5000) / 1000
+        self.queue: deque[Record] = deque()
+        self.dropped = 0
+        self._wake = threading.Event()
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+        self._next_warning = 0.0
+
+    # Request path
+
+    def root(self, traceparent: str | None, tracestate: str | None) -> Position:
+        """The position a request starts at: the client's span, or a new trace."""
+        if traceparent:
+            carrier = {"traceparent": traceparent}
+            if tracestate:
+                carrier["tracestate"] = tracestate
+            parent = get_current_span(self.propagator.extract(carrier)).get_span_context()
+            if parent.is_valid:
+                state = ",".join(f"{k}={v}" for k, v in parent.trace_state.items())
+                return Position(parent.trace_id, parent.span_id, parent.trace_flags.sampled,
+                                True, state)  # fmt: skip
+        trace_id = random.getrandbits(128) or 1
+        return Position(trace_id, INVALID_SPAN_ID, trace_id & 0xFFFFFFFFFFFFFFFF < self.bound)
+
+    def record(self, record: Record) -> None:
+        queue = self.queue
+        if len(queue) >= self.max_queue:
+            self.dropped += 1
+            return
+        queue.append(record)
+        if len(queue) == self.batch:
+            self._wake.set()
+
+    # Export thread
+
+    def start(self) -> None:
+        if self._thread is None and self.exporters:
+            self._thread = threading.Thread(target=self._run, name="OtelSpanExport", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stopping:
+            self._wake.wait(self.delay)
+            self._wake.clear()
+            self.flush()
+
+    def flush(self) -> None:
+        """Exports what is queued, in batches."""
+        queue = self.queue
+        while queue:
+            taken = [queue.popleft() for _ in range(min(self.batch, len(queue)))]
+            spans = [self._readable(r) for r in taken]
+            for exporter in self.exporters:
+                try:
+                    exporter.export(spans)
+                except Exception as exc:  # an exporter's failure must not end the thread
+                    log.debug("span export failed: %s", exc)
+        self._warn_dropped()
+
+    def _warn_dropped(self) -> None:
+        if not self.dropped or time.monotonic() < self._next_warning:
+            return
+        self._next_warning = time.monotonic() + QUIET_SECONDS
+        log.warning(
+            "[SERVICE: OpenTelemetry] %d spans dropped: the export queue (%d) was full",
+            self.dropped,
+            self.max_queue,
+        )
+        self.dropped = 0
+
+    def _readable(self, record: Record) -> ReadableSpan:
+        (template, name, trace_id, span_id, parent_id, remote, start, end, varying, error,
+         state) = record  # fmt: skip
+        trace_state = TraceState.from_header([state]) if state else None
+        parent = (
+            SpanContext(trace_id, parent_id, remote, SAMPLED, trace_state) if parent_id else None
+        )
+        return ReadableSpan(
+            name=name,
+            context=SpanContext(trace_id, span_id, False, SAMPLED, trace_state),
+            parent=parent,
+            resource=self.resource,
+            attributes={**template.attributes, **varying},
+            kind=template.kind,
+            status=UNSET if error is None else Status(StatusCode.ERROR, error or None),
+            start_time=start,
+            end_time=end,
+            instrumentation_scope=self.scope,
+        )
+
+    def shutdown(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(30)
+            self._thread = None
+        self.flush()
+        for exporter in self.exporters:
+            with contextlib.suppress(Exception):
+                exporter.shutdown()
