@@ -26,9 +26,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-# The telemetry scenario's side ports: /__stats, the Prometheus exporter, an OTLP collector
-# nobody listens on (spans leave in batches from a thread, off the request path).
-STATS_PORT, PROMETHEUS_PORT, NO_COLLECTOR_PORT = _free_port(), _free_port(), _free_port()
+# The telemetry scenario's side ports: /__stats, the Prometheus exporter, and an OTLP/HTTP
+# collector (otlp_sink.py, started by the bench) that accepts every span and answers 200.
+STATS_PORT, PROMETHEUS_PORT, COLLECTOR_PORT = _free_port(), _free_port(), _free_port()
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,8 @@ class Scenario:
     backends: Callable[[Setup], list[dict]] | None = None
     # Distinct tokens wrk sends in turn (one per request, from a wrk script), when not 0.
     rotating_tokens: int = 0
+    # Needs the OTLP/HTTP sink listening on COLLECTOR_PORT.
+    collector: bool = False
 
     @property
     def path(self) -> str:
@@ -241,7 +243,7 @@ ALL: tuple[Scenario, ...] = (
         "telemetry",
         ("metrics", "opentelemetry"),
         "telemetry/metrics + telemetry/opentelemetry (Prometheus exporter, every request traced "
-        "to an OTLP endpoint); both are service-wide: /passthrough is in skip_paths of the "
+        "and its 4 spans exported over OTLP/HTTP to a local sink); both are service-wide: /passthrough is in skip_paths of the "
         "latter, but carries the former's counters too",
         service={
             "telemetry/metrics": {"listen_address": f"127.0.0.1:{STATS_PORT}"},
@@ -254,9 +256,9 @@ ALL: tuple[Scenario, ...] = (
                     ],
                     "otlp": [
                         {
-                            "name": "nowhere",
+                            "name": "sink",
                             "host": "127.0.0.1",
-                            "port": NO_COLLECTOR_PORT,
+                            "port": COLLECTOR_PORT,
                             "use_http": True,
                             "disable_metrics": True,
                         }
@@ -265,6 +267,7 @@ ALL: tuple[Scenario, ...] = (
             },
         },
         check=_same_payload,
+        collector=True,
     ),
 )
 BY_NAME = {s.name: s for s in ALL}

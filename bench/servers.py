@@ -12,6 +12,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import sys
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import token_maker
 from procs import BenchError, Supervisor, tail, wait_http
-from scenarios import JWKS_PATH, PAYLOAD_PATH, Answer, Scenario, Setup
+from scenarios import COLLECTOR_PORT, JWKS_PATH, PAYLOAD_PATH, Answer, Scenario, Setup
 
 PATH = PAYLOAD_PATH
 # About 300 bytes once serialised, like the reference measurements' static file.
@@ -200,6 +201,12 @@ def start_all(
     start_nginx(sup, nginx, backend, backend_conf(backend, ports.backend), ports.backend)
     conf = proxy_conf(proxy, ports.proxy, ports.backend, proxy_workers)
     start_nginx(sup, nginx, proxy, conf, ports.proxy)
+
+    if any(s.collector for s in chosen):
+        sink = Path(__file__).resolve().parent / "otlp_sink.py"
+        argv = [sys.executable, str(sink), str(COLLECTOR_PORT)]
+        proc = sup.start("otlp-sink", argv, tmp / "otlp-sink.log")
+        wait_http(f"http://127.0.0.1:{COLLECTOR_PORT}/stats", proc, tmp / "otlp-sink.log")
 
     config = tmp / "gateway.json"
     config.write_text(json.dumps(gateway_conf(ports.gateway, setup, chosen), indent=2))
