@@ -98,3 +98,40 @@ def test_disabled_layers_make_no_spans(
     assert receiver.spans == []
     # Propagation stays on: the backend gets the client's context.
     assert recording.requests[0].headers["traceparent"] == traceparent
+
+
+def test_an_unsampled_trace_records_nothing_and_still_propagates(
+    gateway: Gateway, backend: tuple[RecordingBackend, str], receiver: Any
+) -> None:
+    recording, backend_url = backend
+    url = gateway(config(backend_url, receiver.url, trace_sample_rate=0), module)
+    send("GET", url + "/items/1")
+    version, trace_id, span_id, flags = recording.requests[0].headers["traceparent"].split("-")
+    assert (version, flags) == ("00", "00")
+    assert int(trace_id, 16) and int(span_id, 16)
+    # The client's sampled flag is followed whatever the rate, its tracestate passed on.
+    traceparent = f"00-{TRACE_ID}-{CLIENT_SPAN}-01"
+    send("GET", url + "/items/2", headers={"traceparent": traceparent, "tracestate": "k=v"})
+    spans = wait_for(receiver, 4)
+    assert len(spans) == 4 and {s.trace_id.hex() for s in spans} == {TRACE_ID}
+    assert {s.trace_state for s in spans} == {"k=v"}
+    assert recording.requests[1].headers["tracestate"] == "k=v"
+    time.sleep(0.3)
+    assert len(receiver.spans) == 4, "the unsampled request recorded spans"
+
+
+def test_a_failing_backend_marks_its_spans(gateway: Gateway, receiver: Any) -> None:
+    url = gateway(config("http://127.0.0.1:1", receiver.url), module)
+    assert send("GET", url + "/items/1").status >= 500
+    by_stage = {
+        next(a.value.string_value for a in s.attributes if a.key == "krakend.stage"): s
+        for s in wait_for(receiver, 4)
+    }
+    assert by_stage["backend-request"].status.code == 2  # ERROR
+    assert by_stage["backend-request"].status.message
+    assert by_stage["global"].status.code == 2
+    status_of = {
+        stage: next(a.value.int_value for a in s.attributes if a.key == "http.response.status_code")
+        for stage, s in by_stage.items()
+    }
+    assert status_of["global"] >= 500
