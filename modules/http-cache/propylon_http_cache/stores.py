@@ -11,11 +11,15 @@ and position, so they stay its own).
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from propylon.sdk import BackendConfig, ServiceConfig
 
 from propylon_http_cache.options import HTTP_CACHE, HttpCacheOptions, RedisOptions
-from propylon_http_cache.store import MemoryStore, RedisConnection, RedisStore, Store
+from propylon_http_cache.store import MemoryStore, Store
+
+if TYPE_CHECKING:
+    from propylon_http_cache.redis_store import RedisConnection
 
 SHARED_SCOPE = "shared"
 
@@ -33,6 +37,8 @@ class Stores:
 
     def for_backend(self, backend: BackendConfig, options: HttpCacheOptions) -> Store:
         if options.redis is not None:
+            from propylon_http_cache.redis_store import RedisStore
+
             scope = SHARED_SCOPE if options.shared else _backend_scope(backend)
             return RedisStore(
                 self._connection(options.redis), options.redis.key_prefix, scope, options.size
@@ -46,6 +52,8 @@ class Stores:
     def _connection(self, options: RedisOptions) -> RedisConnection:
         key = (options.url, options.timeout)
         if key not in self._connections:
+            from propylon_http_cache.redis_store import RedisConnection
+
             self._connections[key] = RedisConnection(options.url, options.timeout, self.log)
         return self._connections[key]
 

@@ -8,8 +8,6 @@ import asyncio
 import contextlib
 from typing import Any
 
-from aiobotocore.config import AioConfig
-from aiobotocore.session import get_session
 from multidict import CIMultiDict, CIMultiDictProxy
 from propylon.sdk import BackendResponse, Headers, HTTPExecutor
 
@@ -24,6 +22,11 @@ class Clients:
         self._open: list[contextlib.AsyncExitStack] = []
 
     async def new(self, options: LambdaOptions) -> Any:
+        # Here, at the first invocation: the AWS SDK takes 8 MB a gateway without Lambda
+        # backends does not spend.
+        from aiobotocore.config import AioConfig
+        from aiobotocore.session import get_session
+
         config = None
         if options.max_retries is not None:
             config = AioConfig(retries={"max_attempts": options.max_retries, "mode": "legacy"})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from propylon.sdk import BackendConfig, EndpointConfig, ServiceConfig
 
@@ -18,8 +19,10 @@ from propylon_ratelimit.bucket import DATA_TTL, SECOND, Rate, proxy_rate, router
 from propylon_ratelimit.limiter import Limiter
 from propylon_ratelimit.memory import MemoryBucket, MemoryStore
 from propylon_ratelimit.options import PROXY, ROUTER, RouterLimitOptions, StoreOptions
-from propylon_ratelimit.redis_store import RedisLimiter, RedisLink
 from propylon_ratelimit.shared import SharedBucket, SharedStore, SharedTable
+
+if TYPE_CHECKING:
+    from propylon_ratelimit.redis_store import RedisLink
 
 
 def endpoint_name(endpoint: EndpointConfig) -> str:
@@ -83,6 +86,9 @@ class Stores:
         self.links: dict[tuple[str, float], RedisLink] = {}
 
     def _redis(self, options: StoreOptions, name: str, rate: Rate, ttl: int) -> Limiter:
+        # Here: the Redis client is loaded only by a gateway whose limits keep to Redis.
+        from propylon_ratelimit.redis_store import RedisLimiter, RedisLink
+
         link_key = (options.redis_url, options.redis_timeout)
         link = self.links.get(link_key)
         if link is None:

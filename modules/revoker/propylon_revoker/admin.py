@@ -15,13 +15,15 @@ from __future__ import annotations
 import hmac
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from propylon_revoker.rejecter import claim_text, element
 from propylon_revoker.rotating import RotatingFilter
-from propylon_revoker.store import NotShared, RedisShare
+
+if TYPE_CHECKING:
+    from propylon_revoker.store import RedisShare
 
 MAX_BODY = 1 << 20
 MAX_ITEMS = 10_000
@@ -90,6 +92,8 @@ def admin_app(
         log.info("[SERVICE: auth/revoker] %d value(s) revoked", len(elements))
         if share is None:
             return web.json_response({"revoked": len(elements)})
+        from propylon_revoker.store import NotShared  # loaded with ``share``
+
         try:
             await share.publish(elements, at)
         except NotShared as exc:

@@ -9,6 +9,7 @@ gateway, the revocation interface and the Redis subscription, and stops them wit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from propylon.sdk import Context, HandlerFactory, Module, get_logger
@@ -18,7 +19,9 @@ from propylon_revoker.options import REVOKER, RevokerOptions, read_secret
 from propylon_revoker.rejecter import rejecter
 from propylon_revoker.rotating import RotatingFilter
 from propylon_revoker.shared import Shared, listen, prefork, shared_for
-from propylon_revoker.store import RedisShare
+
+if TYPE_CHECKING:
+    from propylon_revoker.store import RedisShare
 
 log = get_logger("revoker")
 
@@ -58,6 +61,8 @@ def server(app: web.Application, ctx: Context) -> None:
 
     async def start(_app: web.Application) -> None:
         if options.redis_url:
+            from propylon_revoker.store import RedisShare  # the Redis client: only if used
+
             runtime.share = RedisShare(options, runtime.revoked, log)
             await runtime.share.start()
         if not options.port:

@@ -1,0 +1,5 @@
+from propylon.sdk.testing import imported_by
+
+
+def test_the_redis_client_is_imported_only_when_a_backend_caches_in_redis() -> None:
+    assert "redis" not in imported_by("import propylon_http_cache.module")
