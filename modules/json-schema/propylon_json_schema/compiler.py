@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
-import jsonschema_rs
 import orjson
+
+if TYPE_CHECKING:
+    import jsonschema_rs
 
 Validator = Any  # a jsonschema_rs validator: is_valid(doc), iter_errors(doc)
 SCHEMA_FILE = "schema.json"
@@ -38,6 +40,8 @@ class SchemaError(Exception):
 
 def compile_schema(document: dict[str, Any]) -> Validator:
     """The validator of ``document``, or SchemaError naming the field that is wrong."""
+    import jsonschema_rs  # here: a gateway without schemas does not load the library
+
     try:
         return jsonschema_rs.validator_for(
             document,

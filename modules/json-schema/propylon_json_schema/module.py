@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from propylon.sdk import Context, EndpointConfig, Module, Proxy, ProxyFactory
 
-from propylon_json_schema.middleware import new_validator
 from propylon_json_schema.options import JSON_SCHEMA
 
 
@@ -14,6 +13,8 @@ def proxy(next_factory: ProxyFactory, ctx: Context) -> ProxyFactory:
         options = JSON_SCHEMA.of(endpoint)
         if options is None:
             return pipe
+        from propylon_json_schema.middleware import new_validator
+
         ctx.log.debug(
             "[ENDPOINT: %s %s][JSONSchema] Validator enabled", endpoint.method, endpoint.endpoint
         )

@@ -1,4 +1,8 @@
-"""The ``lua`` module: KrakenD's Lua scripting at the server, handler, proxy and backend layers."""
+"""The ``lua`` module: KrakenD's Lua scripting at the server, handler, proxy and backend layers.
+
+LuaJIT and the scripting runtime are imported by the first script built: a gateway without
+Lua does not load them.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +19,7 @@ from propylon.sdk import (
     ProxyFactory,
 )
 
-from propylon_lua.middleware import new_lua_handler, new_lua_middleware, new_lua_proxy
 from propylon_lua.options import BACKEND, ENDPOINT, PROXY
-from propylon_lua.script import Script
 
 
 def backend(next_factory: BackendFactory, ctx: Context) -> BackendFactory:
@@ -26,6 +28,9 @@ def backend(next_factory: BackendFactory, ctx: Context) -> BackendFactory:
         options = BACKEND.of(config)
         if options is None:
             return proxy
+        from propylon_lua.middleware import new_lua_proxy
+        from propylon_lua.script import Script
+
         script = Script(options, ctx.identity.user_agent, config.timeout)
         ctx.log.debug("[BACKEND: %s][Lua] Middleware is now ready", config.url_pattern)
         return new_lua_proxy(script)(proxy)
@@ -39,6 +44,9 @@ def proxy(next_factory: ProxyFactory, ctx: Context) -> ProxyFactory:
         options = PROXY.of(endpoint)
         if options is None:
             return pipe
+        from propylon_lua.middleware import new_lua_proxy
+        from propylon_lua.script import Script
+
         script = Script(options, ctx.identity.user_agent, endpoint.timeout)
         ctx.log.debug("[ENDPOINT: %s][Lua] Middleware is now ready", endpoint.endpoint)
         return new_lua_proxy(script)(pipe)
@@ -52,6 +60,9 @@ def handler(next_factory: HandlerFactory, ctx: Context) -> HandlerFactory:
         options = ENDPOINT.of(endpoint)
         if options is None:
             return handle
+        from propylon_lua.middleware import new_lua_handler
+        from propylon_lua.script import Script
+
         script = Script(options, ctx.identity.user_agent, endpoint.timeout)
         prefix = f"[ENDPOINT: {endpoint.endpoint}]"
         return new_lua_handler(script, ctx.log, prefix)(handle)
@@ -63,6 +74,9 @@ def server(app: web.Application, ctx: Context) -> None:
     options = ENDPOINT.of(ctx.service)
     if options is None:
         return
+    from propylon_lua.middleware import new_lua_middleware
+    from propylon_lua.script import Script
+
     script = Script(options, ctx.identity.user_agent, ctx.service.timeout)
     app.middlewares.insert(0, new_lua_middleware(script, ctx.log))
     ctx.log.debug("[SERVICE][Lua] Middleware is now ready")

@@ -15,7 +15,6 @@ from typing import Any
 
 from propylon.sdk import Namespace, OptionError, Scope
 
-from propylon_lua.runtime import new_lua
 from propylon_lua.sources import POST, PRE, SOURCES, Joined, SourceError, md5_of, read_source, split
 
 
@@ -73,6 +72,8 @@ def syntax_error(text: bytes, chunk: str) -> str | None:
 @cache
 def _compiler() -> Any:
     """``loadstring`` of a bare state kept for checking: it compiles, never runs."""
+    from propylon_lua.runtime import new_lua  # LuaJIT: loaded when a script is configured
+
     return new_lua(memory=None).eval("loadstring")
 
 
