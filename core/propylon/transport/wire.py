@@ -166,6 +166,7 @@ class Connection(asyncio.Protocol):
         headers = self._headers
         assert headers is not None
         chunks = self._chunks
+        self._chunks = []  # a kept connection must not hold on to its last body
         body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         return Reply(self._status, headers, body)
 
