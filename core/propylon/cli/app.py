@@ -16,10 +16,8 @@ from typing import Annotated
 import typer
 
 from propylon import __version__
-from propylon.cli.plugins import check_plugin, test_plugins
 from propylon.config import ConfigError, ServiceConfig, load_service, read_service
 from propylon.modules import Module, installed_modules
-from propylon.plugin.requirements import installed_versions
 
 ModuleSource = Callable[[], Sequence[Module]]
 ConfigOption = Annotated[
@@ -32,10 +30,14 @@ def build_cli(
     name: str = "propylon",
     modules: ModuleSource = installed_modules,
     edition: tuple[str, str] | None = None,
-    environment: Callable[[], dict[str, str]] = installed_versions,
+    environment: Callable[[], dict[str, str]] | None = None,
 ) -> typer.Typer:
     """``edition`` is (distribution, version) of an assembled edition, shown by ``version``;
-    ``environment`` gives the distributions plugins are checked against (an edition's lock).
+    ``environment`` gives the distributions plugins are checked against (an edition's lock;
+    by default, the distributions installed here).
+
+    The plugin commands' imports are made when they run: the gateway's workers are forked
+    from ``run``, and what they inherit is only what serving needs.
     """
     app = typer.Typer(
         name=name,
@@ -155,6 +157,8 @@ def build_cli(
         ] = False,
     ) -> None:
         """Load plugins and print [OK] or [KO] with what each registers; exit 1 on any KO."""
+        from propylon.cli.plugins import test_plugins
+
         configure_logging("CRITICAL")
         required = {
             k for k, on in (("server", server), ("client", client), ("modifier", modifier)) if on
@@ -166,7 +170,10 @@ def build_cli(
         path: Annotated[Path, typer.Argument(help="A plugin wheel, file or folder.")],
     ) -> None:
         """Compare a plugin's requirements with this edition's distributions; exit 1 on conflicts."""
-        raise typer.Exit(1 if check_plugin(path, environment) else 0)
+        from propylon.cli.plugins import check_plugin
+        from propylon.plugin.requirements import installed_versions
+
+        raise typer.Exit(1 if check_plugin(path, environment or installed_versions) else 0)
 
     return app
 

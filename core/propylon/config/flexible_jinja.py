@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from propylon.config.errors import ConfigError, preview
 from propylon.config.text import decode, not_utf8
 
 
 def render_jinja(path: Path, templates: str, context: dict[str, Any], partials: str) -> str:
+    import jinja2  # here: a gateway whose configuration is no Jinja template never loads it
+
     search = [str(path.parent)] + [p for p in (templates,) if p]
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),

@@ -10,11 +10,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from propylon.config.errors import ConfigError, preview
 from propylon.config.flexible import FlexibleConfig
@@ -48,32 +45,31 @@ def read_document(path: str | Path, env: dict[str, str] | None = None) -> dict[s
 def _parse(text: str, suffix: str) -> Any:
     kind = {".yaml": "YAML", ".yml": "YAML", ".toml": "TOML"}.get(suffix, "JSON")
     try:
+        # The YAML and TOML parsers are imported for such files only.
         if kind == "YAML":
-            return yaml.load(text, Loader=_YamlLoader)  # a SafeLoader
+            from propylon.config.yaml_text import parse_yaml
+
+            return parse_yaml(text)
         if kind == "TOML":
-            return tomllib.loads(text)
+            return _parse_toml(text)
         return json.loads(text, object_pairs_hook=_json_object, parse_constant=_json_constant)
     except json.JSONDecodeError as exc:
         raise ConfigError(
             f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
-        raise ConfigError(
-            f"invalid YAML at line {line}: character #x{char:04x} is not allowed"
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"invalid YAML{at}: {problem}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}") from None
     except RecursionError:
         raise ConfigError(f"invalid {kind}: nested more than {MAX_DEPTH} levels deep") from None
     except ValueError as exc:
         raise ConfigError(f"invalid {kind}: {_value_error(exc)}") from None
+
+
+def _parse_toml(text: str) -> Any:
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}") from None
 
 
 def _value_error(exc: ValueError) -> str:
@@ -101,35 +97,6 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _json_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
-
-
-class _YamlLoader(yaml.SafeLoader):
-    """SafeLoader refusing duplicate keys, which YAML forbids and PyYAML lets overwrite."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._checked: set[int] = set()
-
-    def flatten_mapping(self, node: yaml.MappingNode) -> None:
-        # The first flattening sees the keys as written; merging (<<) then rewrites them.
-        if id(node) not in self._checked:
-            self._checked.add(id(node))
-            seen: set[tuple[str, str]] = set()
-            for key_node, _ in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
-                    continue
-                if (key_node.tag, key_node.value) in seen:
-                    raise yaml.constructor.ConstructorError(
-                        "while constructing a mapping",
-                        node.start_mark,
-                        f"duplicate key {preview(key_node.value)}",
-                        key_node.start_mark,
-                    )
-                seen.add((key_node.tag, key_node.value))
-        super().flatten_mapping(node)
-
-
-_MERGE = "tag:yaml.org,2002:merge"
 
 
 def _format_suffix(path: Path) -> str:

@@ -1,11 +1,12 @@
-"""XML bodies as maps: attributes under ``-name``, mixed text under ``#text``."""
+"""XML bodies as maps: attributes under ``-name``, mixed text under ``#text``.
+
+xmltodict is imported by the first XML body decoded: gateways without XML backends do not
+load it."""
 
 from __future__ import annotations
 
 from typing import Any
 from xml.parsers.expat import ExpatError
-
-import xmltodict
 
 from propylon.encoding.types import DecodeError, Decoder
 
@@ -14,6 +15,8 @@ TEXT_KEY = "#text"
 
 
 def decode(body: bytes) -> dict[str, Any]:
+    import xmltodict
+
     try:
         value = xmltodict.parse(
             body, attr_prefix=ATTR_PREFIX, cdata_key=TEXT_KEY, disable_entities=True

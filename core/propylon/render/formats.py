@@ -1,12 +1,11 @@
-"""The built-in output formats."""
+"""The built-in output formats. The YAML and XML libraries are imported by the first
+response rendered so: gateways that only speak JSON do not load them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import orjson
-import xmltodict
-import yaml
 
 from propylon.encoding.xml import ATTR_PREFIX, TEXT_KEY
 
@@ -32,12 +31,16 @@ def render_string(data: dict[str, Any], _accept: str = "") -> tuple[bytes, str]:
 
 
 def render_yaml(data: dict[str, Any], _accept: str = "") -> tuple[bytes, str]:
+    import yaml
+
     text = yaml.safe_dump(data, default_flow_style=False, sort_keys=True, allow_unicode=True)
     return text.encode(), YAML
 
 
 def render_xml(data: dict[str, Any], _accept: str = "") -> tuple[bytes, str]:
     """One key becomes the root element; several are wrapped in ``<doc>``."""
+    import xmltodict
+
     document = _sorted(data)
     if len(document) != 1 or isinstance(next(iter(document.values())), list):
         document = {XML_ROOT: document}
