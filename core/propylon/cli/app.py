@@ -11,11 +11,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from propylon import __version__
+from propylon.cli.direct import RunArguments, read_run
 from propylon.config import ConfigError, ServiceConfig, load_service, read_service
 from propylon.modules import Module, installed_modules
 
@@ -39,13 +40,15 @@ def build_cli(
     The plugin commands' imports are made when they run: the gateway's workers are forked
     from ``run``, and what they inherit is only what serving needs.
     """
-    app = typer.Typer(
+    app = GatewayCli(
         name=name,
         help="An extensible API gateway running KrakenD v3 configurations.",
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
     )
+
+    default_workers = int(os.environ.get("PROPYLON_WORKERS", "0"))
 
     @app.command()
     def run(
@@ -55,37 +58,11 @@ def build_cli(
         workers: Annotated[
             int,
             typer.Option("--workers", "-w", help="Processes serving the port (0: one per CPU)."),
-        ] = int(os.environ.get("PROPYLON_WORKERS", "0")),
+        ] = default_workers,
         log_level: Annotated[str, typer.Option("--log-level", "-l")] = "INFO",
     ) -> None:
         """Run the gateway."""
-        from propylon.gateway import build_application
-        from propylon.plugin.module import load_service_plugins
-        from propylon.router.protocol import ServerOptions
-        from propylon.serve import PortInUse, serve
-
-        configure_logging(log_level)
-        loaded = modules()
-        service = _load_or_exit(config, loaded)
-        if port:
-            service.port = port
-        plugins, _reports = load_service_plugins(service, logging.getLogger("propylon.plugin"))
-        count = workers or os.cpu_count() or 1
-        for module in loaded:
-            if module.prefork is not None:
-                _prefork(module, service, count)
-        try:
-            status = serve(
-                lambda: build_application(service, loaded, debug=debug, plugins=plugins),
-                service.listen_ip,
-                service.port,
-                count,
-                ServerOptions.from_service(service),
-                service.tls,
-            )
-        except PortInUse as exc:
-            _fail(str(exc))
-        raise typer.Exit(status)
+        run_gateway(RunArguments(config, debug, port, workers, log_level), modules)
 
     @app.command()
     def check(
@@ -175,7 +152,61 @@ def build_cli(
 
         raise typer.Exit(1 if check_plugin(path, environment or installed_versions) else 0)
 
+    app.run_arguments = lambda argv: read_run(argv, default_workers)
+    app.run_gateway = lambda arguments: run_gateway(arguments, modules)
     return app
+
+
+class GatewayCli(typer.Typer):
+    """The typer application; a plain ``propylon run`` is served without invoking typer
+    (``propylon.cli.direct`` says why)."""
+
+    # Set by build_cli.
+    run_arguments: Callable[[list[str]], RunArguments | None]
+    run_gateway: Callable[[RunArguments], None]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        arguments = None if args or kwargs else self.run_arguments(sys.argv[1:])
+        if arguments is None:
+            return super().__call__(*args, **kwargs)
+        try:
+            self.run_gateway(arguments)
+        except typer.Exit as exc:
+            sys.exit(exc.exit_code)
+        return None
+
+
+def run_gateway(arguments: RunArguments, modules: ModuleSource) -> None:
+    """Loads the configuration and the modules, prepares what workers share, and serves;
+    ends with ``typer.Exit`` carrying the exit status."""
+    from propylon.gateway import build_application
+    from propylon.plugin.module import load_service_plugins
+    from propylon.router.protocol import ServerOptions
+    from propylon.serve import PortInUse, serve
+
+    configure_logging(arguments.log_level)
+    loaded = modules()
+    service = _load_or_exit(arguments.config, loaded)
+    if arguments.port:
+        service.port = arguments.port
+    plugins, _reports = load_service_plugins(service, logging.getLogger("propylon.plugin"))
+    count = arguments.workers or os.cpu_count() or 1
+    for module in loaded:
+        if module.prefork is not None:
+            _prefork(module, service, count)
+    debug = arguments.debug
+    try:
+        status = serve(
+            lambda: build_application(service, loaded, debug=debug, plugins=plugins),
+            service.listen_ip,
+            service.port,
+            count,
+            ServerOptions.from_service(service),
+            service.tls,
+        )
+    except PortInUse as exc:
+        _fail(str(exc))
+    raise typer.Exit(status)
 
 
 def configure_logging(level: str) -> None:
