@@ -22,7 +22,7 @@ from propylon.sdk import (
 
 from propylon_http_cache.options import HTTP_CACHE
 from propylon_http_cache.store import Store
-from propylon_http_cache.stores import Stores
+from propylon_http_cache.stores import Stores, prefork
 from propylon_http_cache.transport import new_caching_client
 
 # Observes each backend's store as it is made (tests measure them).
@@ -69,6 +69,7 @@ def new_module(observe: Observer | None = None) -> Module:
         description="Backend response cache (qos/http-cache) following Cache-Control",
         client=client,
         server=server,
+        prefork=prefork,
     )
 
 

@@ -11,6 +11,7 @@ and position, so they stay its own).
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from propylon.sdk import BackendConfig, ServiceConfig
@@ -60,6 +61,13 @@ class Stores:
     async def close(self) -> None:
         for connection in self._connections.values():
             await connection.close()
+
+
+def prefork(service: ServiceConfig, _workers: int) -> None:
+    """With a cache in Redis, its client is imported before the workers fork: one copy
+    shared by all of them instead of one per worker."""
+    if any(options.redis is not None for options in _all_options(service)):
+        import_module("propylon_http_cache.redis_store")
 
 
 def _backend_scope(backend: BackendConfig) -> str:

@@ -15,6 +15,15 @@ from propylon_lambda.options import LambdaOptions
 from propylon_lambda.request import SCHEME
 
 
+def load_sdk() -> tuple[Any, Any]:
+    """The AWS SDK (8 MB), imported when a Lambda backend needs it: before the workers fork
+    (the module's ``prefork``), or at the first invocation."""
+    from aiobotocore.config import AioConfig
+    from aiobotocore.session import get_session
+
+    return AioConfig, get_session
+
+
 class Clients:
     """The SDK clients of one gateway, closed with it."""
 
@@ -22,11 +31,7 @@ class Clients:
         self._open: list[contextlib.AsyncExitStack] = []
 
     async def new(self, options: LambdaOptions) -> Any:
-        # Here, at the first invocation: the AWS SDK takes 8 MB a gateway without Lambda
-        # backends does not spend.
-        from aiobotocore.config import AioConfig
-        from aiobotocore.session import get_session
-
+        AioConfig, get_session = load_sdk()
         config = None
         if options.max_retries is not None:
             config = AioConfig(retries={"max_attempts": options.max_retries, "mode": "legacy"})

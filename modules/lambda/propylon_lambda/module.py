@@ -17,10 +17,11 @@ from propylon.sdk import (
     HTTPExecutor,
     Module,
     Proxy,
+    ServiceConfig,
     get_logger,
 )
 
-from propylon_lambda.invoker import Clients, new_invoker
+from propylon_lambda.invoker import Clients, load_sdk, new_invoker
 from propylon_lambda.options import LAMBDA
 from propylon_lambda.request import new_invocation
 
@@ -62,6 +63,13 @@ def server(app: web.Application, ctx: Context) -> None:
         app.on_cleanup.append(close)
 
 
+def prefork(service: ServiceConfig, _workers: int) -> None:
+    """With a Lambda backend, the SDK is imported before the workers fork: one copy shared
+    by all of them instead of one per worker."""
+    if any(LAMBDA.of(b) is not None for e in service.endpoints for b in e.backend):
+        load_sdk()
+
+
 module = Module(
     name="lambda",
     namespaces=(LAMBDA,),
@@ -69,6 +77,7 @@ module = Module(
     backend=backend,
     client=client,
     server=server,
+    prefork=prefork,
     # Backend layer: above martian, where KrakenD stacks its Lambda factory.
     order={"backend": 150, "client": 1000},
 )

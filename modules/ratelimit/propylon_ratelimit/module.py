@@ -7,6 +7,8 @@ for its service. Each build's Redis connections are closed with its application.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from aiohttp import web
 from propylon.sdk import (
     BackendConfig,
@@ -26,7 +28,7 @@ from propylon_ratelimit.options import PROXY, ROUTER
 from propylon_ratelimit.proxy import new_proxy_limiter
 from propylon_ratelimit.router import new_router_limiter
 from propylon_ratelimit.shared import DEFAULT_SETS, SharedTable
-from propylon_ratelimit.stores import Stores, backend_name, plan
+from propylon_ratelimit.stores import Stores, backend_name, plan, uses_redis
 
 log = get_logger("ratelimit")
 # The table made by prefork, and the service it was planned for.
@@ -36,8 +38,11 @@ _building: dict[int, tuple[Context, Stores]] = {}
 
 
 def prefork(service: ServiceConfig, workers: int) -> None:
-    """With several workers, in-gateway buckets go to memory they all share."""
+    """With several workers, in-gateway buckets go to memory they all share. Limits kept in
+    Redis have its client imported here, shared by the workers instead of one per worker."""
     global _shared
+    if uses_redis(service):
+        import_module("propylon_ratelimit.redis_store")
     if workers <= 1:
         return
     planned = plan(service)

@@ -70,6 +70,13 @@ def plan(service: ServiceConfig) -> Plan:
     return Plan(tuple(pinned), keyed)
 
 
+def uses_redis(service: ServiceConfig) -> bool:
+    if any(options.redis_url for _, options in _router_options(service)):
+        return True
+    found = (PROXY.of(b) for e in service.endpoints for b in e.backend)
+    return any(options is not None and options.redis_url for options in found)
+
+
 def _router_options(service: ServiceConfig) -> Iterator[tuple[EndpointConfig, RouterLimitOptions]]:
     for endpoint in service.endpoints:
         options = ROUTER.of(endpoint)

@@ -15,6 +15,7 @@ import socket
 import threading
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from propylon.sdk import ServiceConfig
@@ -65,6 +66,8 @@ def prefork(service: ServiceConfig, workers: int) -> None:
     options = REVOKER.of(service)
     if options is None:
         return
+    if options.redis_url:  # the Redis client: one copy shared by the workers
+        import_module("propylon_revoker.store")
     try:
         listener = listen(options) if options.port else None
     except ListenError as exc:
