@@ -67,6 +67,8 @@ def own_state(request: web.BaseRequest) -> RequestState:
     state = RequestState() if state is None else state.copy()
     request[STATE] = state
     return state
+
+
 # The application's client-IP finder, in its storage (a key typed as aiohttp wants it).
 CLIENT_IP_FINDER: Any = (
     web.AppKey("client_ip_finder", object) if hasattr(web, "AppKey") else "propylon.client_ip"
