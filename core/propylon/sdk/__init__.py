@@ -48,6 +48,7 @@ from propylon.router.clientip import (
 from propylon.router.factory import HandlerFactory
 from propylon.router.handler import Handler
 from propylon.router.request import add_header, add_param, claims_of, set_claims
+from propylon.sdk.figures import WorkerFigures
 from propylon.transport.client import BackendResponse, HTTPExecutor
 
 __all__ = [
@@ -95,6 +96,7 @@ __all__ = [
     "ServiceConfig",
     "TokenRejecter",
     "Unsupported",
+    "WorkerFigures",
     "add_header",
     "add_param",
     "claims_of",

@@ -16,9 +16,9 @@ from typing import Any
 from aiohttp import web
 from propylon.sdk import get_logger
 
-from propylon_metrics import shared
 from propylon_metrics.options import MetricsOptions
 from propylon_metrics.registry import Registry, expvar, merge
+from propylon_metrics.shared import FIGURES
 
 log = get_logger("metrics")
 STATS_PATH = "/__stats"
@@ -51,18 +51,18 @@ class Collector:
             histogram.clear()
 
     def stats(self) -> dict[str, Any]:
-        figures = expvar(merge([self.registry.dump(), *shared.others()]))
+        figures = expvar(merge([self.registry.dump(), *FIGURES.others()]))
         return {"cmdline": sys.argv, **dict(sorted(figures.items()))}
 
     async def _periodic(self) -> None:
-        period = min(shared.FLUSH_SECONDS, self.options.collection_time)
+        period = min(FIGURES.flush_seconds, self.options.collection_time)
         while True:
             await asyncio.sleep(period)
             if time.monotonic() >= self._next_collection:
                 self._next_collection += self.options.collection_time
                 self.aggregate()
-            if shared.folder() is not None:
-                await asyncio.to_thread(shared.write, self.registry.dump())
+            if FIGURES.folder is not None:
+                await asyncio.to_thread(FIGURES.write, self.registry.dump())
 
     async def start(self, _app: web.Application) -> None:
         self._tasks.append(asyncio.create_task(self._periodic()))
@@ -76,7 +76,7 @@ class Collector:
             runner,
             self.options.host or None,
             self.options.port,
-            reuse_port=shared.folder() is not None,
+            reuse_port=FIGURES.folder is not None,
         )
         try:
             await site.start()
@@ -96,9 +96,9 @@ class Collector:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if shared.folder() is not None:
+        if FIGURES.folder is not None:
             with contextlib.suppress(OSError):
-                shared.write(self.registry.dump())
+                FIGURES.write(self.registry.dump())
         if self._runner is not None:
             await self._runner.cleanup()
 

@@ -16,10 +16,10 @@ from propylon.sdk import (
     ServiceConfig,
 )
 
-from propylon_metrics import shared
 from propylon_metrics.collector import Collector
 from propylon_metrics.layers import new_proxy_metrics, new_router_metrics
 from propylon_metrics.options import METRICS
+from propylon_metrics.shared import FIGURES
 
 # One collector per gateway built (a worker builds one); keyed by its context.
 _collectors: dict[int, tuple[Context, Collector]] = {}
@@ -37,7 +37,7 @@ def collector_of(ctx: Context) -> Collector | None:
 
 def prefork(service: ServiceConfig, _workers: int) -> None:
     if METRICS.of(service) is not None:
-        shared.prepare()
+        FIGURES.prepare()
 
 
 def backend(next_factory: BackendFactory, ctx: Context) -> BackendFactory:
