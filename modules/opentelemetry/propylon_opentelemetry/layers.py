@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from opentelemetry.trace import SpanKind
 from propylon.sdk import (
     BackendConfig,
     EndpointConfig,
@@ -30,7 +29,7 @@ from propylon.sdk import (
 
 from propylon_opentelemetry.instruments import SIZE_BUCKETS, Attrs, Series
 from propylon_opentelemetry.options import Attribute, GlobalLayer
-from propylon_opentelemetry.spans import CURRENT, Template, new_span_id
+from propylon_opentelemetry.spans import CLIENT, CURRENT, INTERNAL, SERVER, Template, new_span_id
 from propylon_opentelemetry.telemetry import Telemetry
 
 TRACEPARENT = "Traceparent"
@@ -67,7 +66,7 @@ def new_global(
     fixed = static(opts.metrics_static_attributes)
     duration = tel.meter.histogram("http.server.duration")
     size = tel.meter.histogram("http.server.response.size", SIZE_BUCKETS)
-    template = Template(route, SpanKind.SERVER, {
+    template = Template(route, SERVER, {
         "krakend.stage": "global",
         "http.request.method": method,
         "http.route": route,
@@ -144,7 +143,7 @@ def new_stage(
     traced = traces and tel.tracing
     measured = metrics and tel.metrics_enabled
     histogram = tel.meter.histogram(f"krakend.{stage}.duration")
-    template = Template(name, SpanKind.INTERNAL,
+    template = Template(name, INTERNAL,
                         {**dict(attributes), "krakend.stage": stage, **dict(trace_attributes)})  # fmt: skip
     fixed = (*attributes, *metric_attributes)
     by_outcome = cached(
@@ -217,7 +216,7 @@ def new_backend_request(
     base = (("http.request.method", backend.method.upper()), ("http.route", route),
             ("krakend.endpoint.route", backend.parent_endpoint),
             ("krakend.endpoint.method", backend.parent_method))  # fmt: skip
-    template = Template(route, SpanKind.CLIENT,
+    template = Template(route, CLIENT,
                         {**dict(base), "krakend.stage": "backend-request", **dict(trace_attributes)})  # fmt: skip
     fixed = (*base, *metric_attributes)
     meter = tel.meter

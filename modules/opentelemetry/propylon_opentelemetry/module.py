@@ -1,6 +1,13 @@
-"""The ``opentelemetry`` module: telemetry/opentelemetry, as krakend-otel instruments KrakenD."""
+"""The ``opentelemetry`` module: telemetry/opentelemetry, as krakend-otel instruments KrakenD.
+
+The OpenTelemetry SDK, protobuf and prometheus_client are imported by ``telemetry`` and
+``layers``, which are imported only when a configuration has the namespace: a gateway
+without it does not hold them in each worker's memory.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from propylon.sdk import (
@@ -19,9 +26,10 @@ from propylon.sdk import (
 )
 
 from propylon_opentelemetry import shared
-from propylon_opentelemetry.layers import new_backend_request, new_global, new_stage, static
 from propylon_opentelemetry.options import OTEL
-from propylon_opentelemetry.telemetry import Telemetry
+
+if TYPE_CHECKING:
+    from propylon_opentelemetry.telemetry import Telemetry
 
 # One Telemetry per gateway built (a worker builds one), keyed by its context.
 _states: dict[int, tuple[Context, Telemetry]] = {}
@@ -33,6 +41,8 @@ def telemetry_of(ctx: Context) -> Telemetry | None:
         return None
     found = _states.get(id(ctx))
     if found is None or found[0] is not ctx:
+        from propylon_opentelemetry.telemetry import Telemetry
+
         found = _states[id(ctx)] = (ctx, Telemetry(ctx.service, options))
     return found[1]
 
@@ -55,6 +65,7 @@ def client(next_factory: ClientFactory, ctx: Context) -> ClientFactory:
     metrics = opts.metrics.round_trip and not opts.metrics.disable_stage
     traces = opts.traces.round_trip and not opts.traces.disable_stage
     propagate = not tel.options.layers.global_.disable_propagation
+    from propylon_opentelemetry.layers import new_backend_request, static
 
     def factory(backend: BackendConfig) -> HTTPExecutor:
         execute = next_factory(backend)
@@ -77,6 +88,7 @@ def backend(next_factory: BackendFactory, ctx: Context) -> BackendFactory:
     metrics, traces = not opts.metrics.disable_stage, not opts.traces.disable_stage
     if not (metrics or traces):
         return next_factory
+    from propylon_opentelemetry.layers import new_stage, static
 
     def factory(config: BackendConfig) -> Proxy:
         proxy = next_factory(config)
@@ -101,6 +113,7 @@ def proxy(next_factory: ProxyFactory, ctx: Context) -> ProxyFactory:
     opts = tel.options.layers.proxy
     if opts.disable_metrics and opts.disable_traces:
         return next_factory
+    from propylon_opentelemetry.layers import new_stage, static
 
     def factory(endpoint: EndpointConfig) -> Proxy:
         pipe = next_factory(endpoint)
@@ -126,6 +139,7 @@ def handler(next_factory: HandlerFactory, ctx: Context) -> HandlerFactory:
     opts = tel.options.layers.global_
     if opts.disable_metrics and opts.disable_traces and opts.disable_propagation:
         return next_factory
+    from propylon_opentelemetry.layers import new_global
 
     def factory(endpoint: EndpointConfig, pipe: Proxy) -> Handler:
         built = next_factory(endpoint, pipe)

@@ -1,16 +1,15 @@
-"""Spans recorded light on the request path, made into the SDK's spans off it.
+"""Spans recorded light on the request path, exported in batches off it.
 
 A request pays for a few integers and one tuple per span: ids, times, the attributes that
-vary (a status, a size). What does not vary (name, kind, the stage's attributes) is a
-``Template`` made per endpoint or backend when the gateway is built. The sampler decides
-once per trace; a trace not sampled records nothing. A thread wakes every
-``OTEL_BSP_SCHEDULE_DELAY`` ms (or when a batch is full), builds the SDK's ``ReadableSpan``
-objects and hands them to the SDK's exporters, which encode and send them as usual.
+vary (a status, a size). What does not vary (kind, the stage's attributes) is a ``Template``
+made per endpoint or backend when the gateway is built. The sampler decides once per trace;
+a trace not sampled records nothing. A thread wakes every ``OTEL_BSP_SCHEDULE_DELAY`` ms (or
+when a batch is full) and hands the batch to each sink: ``otlp_http`` encodes it to OTLP
+itself, ``sdk_export`` hands it to one of the SDK's exporters (gRPC).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import random
@@ -20,29 +19,15 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import ReadableSpan
-from opentelemetry.sdk.trace.export import SpanExporter
-from opentelemetry.sdk.trace.sampling import TraceIdRatioBased
-from opentelemetry.sdk.util.instrumentation import InstrumentationScope
-from opentelemetry.trace import (
-    INVALID_SPAN_ID,
-    SpanContext,
-    SpanKind,
-    Status,
-    StatusCode,
-    TraceFlags,
-    TraceState,
-    get_current_span,
-)
+from opentelemetry.trace import get_current_span
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 log = logging.getLogger("propylon.opentelemetry")
-SAMPLED, NOT_SAMPLED = TraceFlags(TraceFlags.SAMPLED), TraceFlags(TraceFlags.DEFAULT)
-UNSET, ERROR = Status(StatusCode.UNSET), Status(StatusCode.ERROR)
 QUIET_SECONDS = 60.0
+# OTLP's span kinds.
+INTERNAL, SERVER, CLIENT = 1, 2, 3
 
 
 def _env_int(name: str, default: int) -> int:
@@ -52,12 +37,12 @@ def _env_int(name: str, default: int) -> int:
         return default
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # one per endpoint or backend: by identity
 class Template:
     """What every span of one stage of one endpoint (or backend) shares."""
 
     name: str
-    kind: SpanKind
+    kind: int  # INTERNAL, SERVER or CLIENT
     attributes: Mapping[str, Any]
 
 
@@ -66,7 +51,7 @@ class Position:
     """Where a request is in its trace: the span its next span is a child of."""
 
     trace_id: int
-    span_id: int  # INVALID_SPAN_ID: no parent (a new trace)
+    span_id: int  # 0: no parent (a new trace)
     sampled: bool
     remote: bool = False  # the parent is the client's span
     state: str = ""  # the client's tracestate, passed on as is
@@ -91,18 +76,12 @@ def new_span_id() -> int:
     return random.getrandbits(64) or 1
 
 
-class _Resource(Resource):
-    """The SDK's resource, hashed once: the encoder hashes it for every span it groups."""
+class SpanSink(Protocol):
+    """Where batches of spans go: one per exporter."""
 
-    _hash: int | None = None
+    def export(self, records: Sequence[Record]) -> None: ...
 
-    def __hash__(self) -> int:
-        if self._hash is None:
-            self._hash = super().__hash__()
-        return self._hash
-
-    def __eq__(self, other: object) -> bool:
-        return self is other or super().__eq__(other)
+    def shutdown(self) -> None: ...
 
 
 class Recorder:
@@ -110,15 +89,12 @@ class Recorder:
 
     def __init__(
         self,
-        exporters: Sequence[SpanExporter],  # none: positions for propagation only
-        resource_attributes: Mapping[str, str],
+        sinks: Sequence[SpanSink],  # none: positions for propagation only
         sample_rate: float,
     ) -> None:
-        created = Resource.create(dict(resource_attributes))
-        self.resource = _Resource(created.attributes, created.schema_url)
-        self.scope = InstrumentationScope("krakend-otel")
-        self.exporters = list(exporters)
-        self.bound = TraceIdRatioBased.get_bound_for_rate(sample_rate)
+        self.sinks = list(sinks)
+        # As the SDK's TraceIdRatioBased: a trace is sampled when its low 64 bits are below.
+        self.bound = round(sample_rate * (1 << 64))
         self.propagator = TraceContextTextMapPropagator()
         self.max_queue = _env_int("OTEL_BSP_MAX_QUEUE_SIZE", 8192)
         self.batch = min(_env_int("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 2048), self.max_queue)
@@ -144,7 +120,7 @@ class Recorder:
                 return Position(parent.trace_id, parent.span_id, parent.trace_flags.sampled,
                                 True, state)  # fmt: skip
         trace_id = random.getrandbits(128) or 1
-        return Position(trace_id, INVALID_SPAN_ID, trace_id & 0xFFFFFFFFFFFFFFFF < self.bound)
+        return Position(trace_id, 0, trace_id & 0xFFFFFFFFFFFFFFFF < self.bound)
 
     def record(self, record: Record) -> None:
         queue = self.queue
@@ -158,7 +134,7 @@ class Recorder:
     # Export thread
 
     def start(self) -> None:
-        if self._thread is None and self.exporters:
+        if self._thread is None and self.sinks:
             self._thread = threading.Thread(target=self._run, name="OtelSpanExport", daemon=True)
             self._thread.start()
 
@@ -173,12 +149,11 @@ class Recorder:
         queue = self.queue
         while queue:
             taken = [queue.popleft() for _ in range(min(self.batch, len(queue)))]
-            spans = [self._readable(r) for r in taken]
-            for exporter in self.exporters:
+            for sink in self.sinks:
                 try:
-                    exporter.export(spans)
-                except Exception as exc:  # an exporter's failure must not end the thread
-                    log.debug("span export failed: %s", exc)
+                    sink.export(taken)
+                except Exception as exc:  # a sink's failure must not end the thread
+                    log.warning("[SERVICE: OpenTelemetry] span export failed: %s", exc)
         self._warn_dropped()
 
     def _warn_dropped(self) -> None:
@@ -192,26 +167,6 @@ class Recorder:
         )
         self.dropped = 0
 
-    def _readable(self, record: Record) -> ReadableSpan:
-        (template, name, trace_id, span_id, parent_id, remote, start, end, varying, error,
-         state) = record  # fmt: skip
-        trace_state = TraceState.from_header([state]) if state else None
-        parent = (
-            SpanContext(trace_id, parent_id, remote, SAMPLED, trace_state) if parent_id else None
-        )
-        return ReadableSpan(
-            name=name,
-            context=SpanContext(trace_id, span_id, False, SAMPLED, trace_state),
-            parent=parent,
-            resource=self.resource,
-            attributes={**template.attributes, **varying},
-            kind=template.kind,
-            status=UNSET if error is None else Status(StatusCode.ERROR, error or None),
-            start_time=start,
-            end_time=end,
-            instrumentation_scope=self.scope,
-        )
-
     def shutdown(self) -> None:
         self._stopping = True
         self._wake.set()
@@ -219,6 +174,5 @@ class Recorder:
             self._thread.join(30)
             self._thread = None
         self.flush()
-        for exporter in self.exporters:
-            with contextlib.suppress(Exception):
-                exporter.shutdown()
+        for sink in self.sinks:
+            sink.shutdown()

@@ -28,18 +28,18 @@ from opentelemetry.sdk.metrics.export import (
     Sum,
 )
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace.export import SpanExporter
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from propylon.sdk import ServiceConfig, get_logger
 
 from propylon_opentelemetry import prometheus, shared
 from propylon_opentelemetry.instruments import Meter, merge
 from propylon_opentelemetry.options import OTelOptions, OTLPExporter, PrometheusExporter
-from propylon_opentelemetry.spans import Recorder
+from propylon_opentelemetry.spans import Recorder, SpanSink
 
 log = get_logger("opentelemetry")
 
 SCOPE = InstrumentationScope("krakend-otel", "propylon")
+SPAN_SCOPE = "krakend-otel"
 DEFAULT_VERSION = "0.1.0"
 
 
@@ -54,15 +54,15 @@ class Telemetry:
         if options.deploy_env:
             self.resource_attributes["deployment.environment"] = options.deploy_env
         self.meter = Meter()
+        # The SDK's resource: these, OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME, telemetry.sdk.*
+        self.span_resource = dict(Resource.create(self.resource_attributes).attributes)
         self.metric_exporters: list[tuple[MetricExporter, float]] = []
-        self._span_exporters: list[SpanExporter] = []
+        self._span_sinks: list[SpanSink] = []
         for exporter in options.exporters.otlp:
             self._add_otlp(exporter)
         # Without a trace exporter, the recorder still reads and passes on trace contexts.
-        self.spans = Recorder(
-            self._span_exporters, self.resource_attributes, options.trace_sample_rate
-        )
-        self.tracing = bool(self._span_exporters)
+        self.spans = Recorder(self._span_sinks, options.trace_sample_rate)
+        self.tracing = bool(self._span_sinks)
         self.prometheus = [p for p in options.exporters.prometheus if not p.disable_metrics]
         self._tasks: list[asyncio.Task[None]] = []
         self._runners: list[web.AppRunner] = []
@@ -76,9 +76,13 @@ class Telemetry:
         base = exporter.endpoint
         if exporter.use_http:
             from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
-            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-            spans: Any = lambda: OTLPSpanExporter(endpoint=f"{base}/v1/traces")  # noqa: E731
+            from propylon_opentelemetry.otlp_http import HTTPSpanSink, Settings
+
+            spans: Any = lambda: HTTPSpanSink(  # noqa: E731
+                exporter.name, f"{base}/v1/traces", self.span_resource, SPAN_SCOPE,
+                Settings.from_env(),
+            )  # fmt: skip
             metrics: Any = lambda: OTLPMetricExporter(endpoint=f"{base}/v1/metrics")  # noqa: E731
         else:
             try:
@@ -95,12 +99,17 @@ class Telemetry:
                     exporter.name,
                 )
                 return
+            from propylon_opentelemetry.sdk_export import SDKSpanSink
+
             address = base.split("://", 1)[1]
             insecure = not base.startswith("https://")
-            spans = lambda: GrpcSpanExporter(endpoint=address, insecure=insecure)  # noqa: E731
+            spans = lambda: SDKSpanSink(  # noqa: E731
+                GrpcSpanExporter(endpoint=address, insecure=insecure), self.span_resource,
+                SPAN_SCOPE,
+            )  # fmt: skip
             metrics = lambda: GrpcMetricExporter(endpoint=address, insecure=insecure)  # noqa: E731
         if not exporter.disable_traces:
-            self._span_exporters.append(spans())
+            self._span_sinks.append(spans())
         if not exporter.disable_metrics:
             period = exporter.custom_metric_reporting_period or self.options.metric_reporting_period
             self.metric_exporters.append((metrics(), float(period)))

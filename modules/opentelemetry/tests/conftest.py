@@ -20,6 +20,8 @@ class Receiver:
     url: str = ""
     spans: list[Any] = field(default_factory=list)
     resources: list[dict[str, str]] = field(default_factory=list)
+    batches: list[int] = field(default_factory=list)  # spans per request
+    headers: list[dict[str, str]] = field(default_factory=list)
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +36,11 @@ def receiver(servers: Servers) -> Iterator[Receiver]:
 
     async def traces(request: web.Request) -> web.Response:
         message = ExportTraceServiceRequest()
-        message.ParseFromString(await request.read())
+        message.ParseFromString(await request.read())  # aiohttp inflates a gzip body
+        found.headers.append(dict(request.headers))
+        found.batches.append(
+            sum(len(s.spans) for r in message.resource_spans for s in r.scope_spans)
+        )
         for resource_spans in message.resource_spans:
             attrs = {a.key: a.value.string_value for a in resource_spans.resource.attributes}
             found.resources.append(attrs)

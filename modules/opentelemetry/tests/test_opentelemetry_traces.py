@@ -5,12 +5,17 @@ receives too."""
 from __future__ import annotations
 
 import itertools
+import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from propylon.sdk.testing import RecordingBackend, send
+import pytest
+from propylon.sdk.testing import RecordingBackend, free_port, send
 from propylon_opentelemetry.module import module
+from propylon_opentelemetry.otlp_http import HTTPSpanSink, Settings
+from propylon_opentelemetry.spans import SERVER, Template
 
 Gateway = Callable[..., str]
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -135,3 +140,54 @@ def test_a_failing_backend_marks_its_spans(gateway: Gateway, receiver: Any) -> N
         for stage, s in by_stage.items()
     }
     assert status_of["global"] >= 500
+
+
+def test_a_large_batch_arrives_whole_with_the_exporter_settings(
+    gateway: Gateway,
+    backend: tuple[RecordingBackend, str],
+    receiver: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    requests = 150
+    monkeypatch.setenv("OTEL_BSP_SCHEDULE_DELAY", "60000")  # the batch leaves when full
+    monkeypatch.setenv("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", str(4 * requests))
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "gzip")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_HEADERS", "x-tenant=acme%20corp,x-other=1")
+    _recording, backend_url = backend
+    url = gateway(config(backend_url, receiver.url), module)
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda i: send("GET", f"{url}/items/{i}").status, range(requests)))
+    assert statuses == [200] * requests
+    spans = wait_for(receiver, 4 * requests)
+    assert receiver.batches == [4 * requests]
+    assert receiver.headers[0]["Content-Encoding"] == "gzip"
+    assert receiver.headers[0]["Content-Type"] == "application/x-protobuf"
+    assert receiver.headers[0]["x-tenant"] == "acme corp"
+    assert len({s.span_id for s in spans}) == 4 * requests
+    traces: dict[bytes, list[Any]] = {}
+    for span in spans:
+        traces.setdefault(span.trace_id, []).append(span)
+    assert len(traces) == requests
+    for trace in traces.values():
+        ids = {s.span_id for s in trace}
+        assert sum(1 for s in trace if not s.parent_span_id) == 1
+        assert all(s.parent_span_id in ids for s in trace if s.parent_span_id)
+    assert {s.name for s in spans if not s.parent_span_id} == {
+        f"/items/{i}" for i in range(requests)
+    }
+
+
+def test_an_unreachable_collector_is_logged_once_a_minute(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "0.5")
+    sink = HTTPSpanSink(
+        "down", f"http://127.0.0.1:{free_port()}/v1/traces", {}, "krakend-otel", Settings.from_env()
+    )
+    template = Template("/a", SERVER, {})
+    record = (template, "/a", 1, 2, 0, False, 1, 2, {}, None, "")
+    with caplog.at_level(logging.WARNING):
+        for _ in range(3):
+            sink.export([record, record])
+    lines = [r.getMessage() for r in caplog.records if "not exported" in r.getMessage()]
+    assert len(lines) == 1 and "exporter 'down': 2 spans not exported" in lines[0], lines
