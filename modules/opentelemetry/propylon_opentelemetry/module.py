@@ -25,8 +25,8 @@ from propylon.sdk import (
     ServiceConfig,
 )
 
-from propylon_opentelemetry import shared
 from propylon_opentelemetry.options import OTEL
+from propylon_opentelemetry.shared import FIGURES
 
 if TYPE_CHECKING:
     from propylon_opentelemetry.telemetry import Telemetry
@@ -54,7 +54,7 @@ def skipped(tel: Telemetry, path: str) -> bool:
 def prefork(service: ServiceConfig, _workers: int) -> None:
     options = OTEL.of(service)
     if options is not None and options.exporters.prometheus:
-        shared.prepare()
+        FIGURES.prepare()
 
 
 def client(next_factory: ClientFactory, ctx: Context) -> ClientFactory:

@@ -31,9 +31,10 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from propylon.sdk import ServiceConfig, get_logger
 
-from propylon_opentelemetry import prometheus, shared
+from propylon_opentelemetry import prometheus
 from propylon_opentelemetry.instruments import Meter, merge
 from propylon_opentelemetry.options import OTelOptions, OTLPExporter, PrometheusExporter
+from propylon_opentelemetry.shared import FIGURES
 from propylon_opentelemetry.spans import Recorder, SpanSink
 
 log = get_logger("opentelemetry")
@@ -117,13 +118,13 @@ class Telemetry:
     # Metrics out
 
     def gateway_figures(self) -> dict[str, Any]:
-        return merge([self.meter.dump(), *(d["meter"] for d in shared.others())])
+        return merge([self.meter.dump(), *(d["meter"] for d in FIGURES.others())])
 
     def scrape(self, exporter: PrometheusExporter) -> bytes:
         process: dict[str, float] = {}
         if exporter.process_metrics:
             own = prometheus.process_figures()
-            process = prometheus.merge_process([own, *(d["process"] for d in shared.others())])
+            process = prometheus.merge_process([own, *(d["process"] for d in FIGURES.others())])
         return prometheus.render(self.gateway_figures(), self.resource_attributes, process)
 
     def metrics_data(self) -> MetricsData:
@@ -171,15 +172,15 @@ class Telemetry:
             await self._serve(exposition)
 
     async def _share(self) -> None:
-        while shared.folder() is not None:
-            await asyncio.sleep(shared.FLUSH_SECONDS)
+        while FIGURES.folder is not None:
+            await asyncio.sleep(FIGURES.flush_seconds)
             process = (
                 prometheus.process_figures()
                 if any(p.process_metrics for p in self.prometheus)
                 else {}
             )
             dump = {"meter": self.meter.dump(), "process": process}
-            await asyncio.to_thread(shared.write, dump)
+            await asyncio.to_thread(FIGURES.write, dump)
 
     async def _report(self, exporter: MetricExporter, period: float) -> None:
         while True:
@@ -198,7 +199,7 @@ class Telemetry:
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await runner.setup()
         site = web.TCPSite(
-            runner, exporter.address or None, exporter.port, reuse_port=shared.folder() is not None
+            runner, exporter.address or None, exporter.port, reuse_port=FIGURES.folder is not None
         )
         try:
             await site.start()
