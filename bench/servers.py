@@ -123,6 +123,13 @@ def gateway_conf(port: int, setup: Setup, chosen: list[Scenario]) -> dict:
     service: dict = {"router": {"disable_access_log": True}}
     for scenario in chosen:
         service.update(scenario.service)
+    tracing = service.get("telemetry/opentelemetry")
+    if tracing is not None:
+        # Traces are service-wide: only the telemetry scenario's own endpoint is traced, so
+        # the other scenarios measure their module alone.
+        traced = {s.path for s in chosen if "telemetry/opentelemetry" in s.service}
+        others = [s.path for s in chosen if s.path not in traced]
+        tracing["skip_paths"] = [*others, "/__health"]
     config: dict = {
         "version": 3,
         "name": "propylon benchmark",
