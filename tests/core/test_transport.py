@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from propylon.transport import client as client_module
 from propylon.transport.client import BodyTooLarge, ClientPool
 from propylon.transport.errors import ConnectionClosed, InvalidHeader, InvalidResponse
 
@@ -155,7 +156,15 @@ class RawBackend:
         try:
             return self._loop.run(run())
         finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stops listening, from the server's own loop (asyncio's server is not thread-safe)."""
+
+        async def stop() -> None:
             self.server.close()
+
+        self._loop.run(stop())
 
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
@@ -266,3 +275,35 @@ def test_a_header_that_would_split_the_request_is_never_sent(loop_thread: Any, v
     (result,) = backend.call(("GET", "/", {"X-Claim": [value]}, b""))
     assert isinstance(result, InvalidHeader)
     assert backend.requests == []
+
+
+def test_origins_past_the_bound_are_retired_not_leaked(
+    loop_thread: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Redirects may name any host: the pool keeps a bounded number of origins, and the
+    connections of one it lets go are closed."""
+    monkeypatch.setattr(client_module, "MAX_ORIGINS", 2)
+
+    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int) -> None:
+        await backend.read_request(reader)
+        writer.write(OK)
+        await reader.read()  # until the client closes the connection
+
+    backend = RawBackend(loop_thread, script)
+    port = backend.url.rsplit(":", 1)[1]
+    hosts = ["127.0.0.1", "localhost", "user@127.0.0.1"]  # three origins, one server
+    pool = ClientPool()
+
+    async def run() -> int:
+        for host in hosts:
+            await pool.execute("GET", f"http://{host}:{port}/", {}, b"")
+        await asyncio.sleep(0.1)
+        open_now = sum(len(o._open) for o in pool._origins.values())
+        await pool.close()
+        return open_now
+
+    try:
+        assert loop_thread.run(run()) == 2
+        assert len(backend.requests) == 3
+    finally:
+        backend.close()

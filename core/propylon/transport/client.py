@@ -44,6 +44,8 @@ from propylon.types import Headers
 __all__ = ["BackendResponse", "BodyTooLarge", "ClientPool", "TooManyRedirects"]
 
 REDIRECTS = frozenset((301, 302, 303, 307, 308))
+# Origins whose connections are kept; the configuration names far fewer, redirects any.
+MAX_ORIGINS = 256
 # Methods Go's client sends again on a new connection when a kept one failed before answering.
 _REPEATABLE = frozenset(("GET", "HEAD", "OPTIONS", "TRACE"))
 # Headers Go's client drops on a redirect to a host outside the first one's domain.
@@ -171,6 +173,8 @@ class ClientPool:
             address = Address.parse(key)
             tls = self._context() if address.scheme == "https" else None
             origin = Origin(address, self.budget, self.connect_timeout, tls)
+            if len(self._origins) >= MAX_ORIGINS:  # redirects may name any host: bounded
+                self._origins.pop(next(iter(self._origins))).retire()
             self._origins[key] = origin
         target = url[end:].partition("#")[0]
         if not target.startswith("/"):

@@ -37,24 +37,22 @@ class Address:
         """``origin`` is ``scheme://[user[:password]@]host[:port]``."""
         scheme, sep, authority = origin.partition("://")
         scheme = scheme.lower()
-        if not sep or scheme not in _PORTS:
-            raise ValueError(f"unsupported URL scheme in {origin!r}: use http or https")
         basic = ""
-        if "@" in authority:
+        if "@" in authority:  # never repeated in a message: it holds a password
             credentials, _, authority = authority.rpartition("@")
             basic = "Basic " + base64.b64encode(unquote(credentials).encode()).decode()
-        host, port = authority, _PORTS[scheme]
+        shown = f"{scheme}://{authority}"
+        if not sep or scheme not in _PORTS:
+            raise ValueError(f"unsupported URL scheme in {shown!r}: use http or https")
+        host, number = authority, ""
         if authority.startswith("["):
             end = authority.find("]")
-            host, rest = authority[1:end], authority[end + 1 :]
-            if rest.startswith(":") and rest[1:]:
-                port = int(rest[1:])
+            host, number = authority[1:end], authority[end + 1 :].removeprefix(":")
         elif ":" in authority:
             host, _, number = authority.rpartition(":")
-            if number:
-                port = int(number)
+        port = int(number) if number.isdigit() else _PORTS[scheme] if not number else 0
         if not host or not 0 < port < 65536:
-            raise ValueError(f"invalid host in {origin!r}")
+            raise ValueError(f"invalid host or port in {shown!r}")
         return cls(scheme, host, port, authority, basic)
 
 
@@ -75,6 +73,7 @@ class Origin:
         self.name = f"{address.host}:{address.port}"
         self._idle: list[Connection] = []
         self._open: set[Connection] = set()
+        self._retired = False
 
     def idle(self, now: float) -> Connection | None:
         """The most recently kept connection still open and young enough, if any."""
@@ -107,7 +106,7 @@ class Origin:
 
     def keep(self, conn: Connection, now: float) -> None:
         """Back to the idle ones if its last exchange ended cleanly, else closed."""
-        if not conn.reusable or len(self._idle) >= MAX_IDLE_PER_ORIGIN:
+        if self._retired or not conn.reusable or len(self._idle) >= MAX_IDLE_PER_ORIGIN:
             self._drop(conn)
             return
         conn.idle_since = now
@@ -116,6 +115,13 @@ class Origin:
     def _drop(self, conn: Connection) -> None:
         conn.close()
         self._open.discard(conn)
+
+    def retire(self) -> None:
+        """No longer kept by the pool: idle connections close now, busy ones when done."""
+        self._retired = True
+        for conn in self._idle:
+            self._drop(conn)
+        self._idle.clear()
 
     def close(self) -> None:
         for conn in list(self._open):

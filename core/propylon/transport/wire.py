@@ -209,6 +209,8 @@ class Connection(asyncio.Protocol):
     # llhttp's callbacks (httptools calls them by name)
 
     def on_message_begin(self) -> None:
+        if self._complete:
+            self._keep_alive = False  # a response nobody asked for: not reused
         self._raw = []
 
     def on_header(self, name: bytes, value: bytes) -> None:
