@@ -34,6 +34,8 @@ from propylon_opentelemetry.telemetry import Telemetry
 
 TRACEPARENT = "Traceparent"
 TRACESTATE = "Tracestate"
+# One clock per layer: the span's times (ns since the epoch) also give the histograms' seconds.
+now = time.time_ns
 
 
 def static(attributes: list[Attribute]) -> Attrs:
@@ -95,8 +97,7 @@ def new_global(
                     token = CURRENT.set(parent.child(span_id))
                 else:
                     token = CURRENT.set(parent)
-            start = time.time_ns()
-            begin = time.perf_counter()
+            start = now()
             status, length = 500, 0
             try:
                 response = await handler(request)
@@ -107,11 +108,12 @@ def new_global(
                 status = exc.status
                 raise
             finally:
+                end = now()
                 if token is not None:
                     CURRENT.reset(token)
                 if measured:
                     took, sized = by_status(status)
-                    took.record(time.perf_counter() - begin)
+                    took.record(max(end - start, 0) / 1e9)
                     sized.record(length)
                 if span_id and parent is not None and parent.sampled:
                     varying = {
@@ -119,7 +121,7 @@ def new_global(
                         "http.response.body.size": length,
                     }
                     spans.record((template, request.path, parent.trace_id, span_id,
-                                  parent.span_id, parent.remote, start, time.time_ns(), varying,
+                                  parent.span_id, parent.remote, start, end, varying,
                                   "" if status >= 500 else None, parent.state))  # fmt: skip
 
         return instrumented
@@ -160,8 +162,7 @@ def new_stage(
                 parent = CURRENT.get() or spans.root(None, None)
                 span_id = new_span_id()
                 token = CURRENT.set(parent.child(span_id))
-            start = time.time_ns()
-            begin = time.perf_counter()
+            start = now()
             response: Response | None = None
             failed: BaseException | None = None
             try:
@@ -171,6 +172,7 @@ def new_stage(
                 failed = exc
                 raise
             finally:
+                end = now()
                 if token is not None:
                     CURRENT.reset(token)
                 canceled = isinstance(failed, asyncio.CancelledError)
@@ -179,7 +181,7 @@ def new_stage(
                 )
                 complete = response is not None and response.is_complete
                 if measured:
-                    by_outcome((errored, canceled, complete)).record(time.perf_counter() - begin)
+                    by_outcome((errored, canceled, complete)).record(max(end - start, 0) / 1e9)
                 if parent is not None and parent.sampled:
                     status = response.metadata.status_code if response is not None else 500
                     varying: dict[str, Any] = {
@@ -191,7 +193,7 @@ def new_stage(
                     elif failed is not None:
                         varying["error"] = str(failed) or type(failed).__name__
                     spans.record((template, name, parent.trace_id, span_id, parent.span_id,
-                                  parent.remote, start, time.time_ns(), varying, None,
+                                  parent.remote, start, end, varying, None,
                                   parent.state))  # fmt: skip
 
         return instrumented
@@ -247,8 +249,7 @@ def new_backend_request(
                 headers = {**headers, TRACEPARENT: [position.traceparent()]}
                 if position.state:
                     headers[TRACESTATE] = [position.state]
-            start = time.time_ns()
-            begin = time.perf_counter()
+            start = now()
             status, length, failed = 0, 0, None
             try:
                 reply = await execute(method, url, headers, body)
@@ -258,18 +259,18 @@ def new_backend_request(
                 failed = exc
                 raise
             finally:
+                end = now()
                 if measured:
                     ok, bad, took, sized = by_key((*address(url), status))
                     ok.add()
                     if failed is not None:
                         bad.add()
-                    took.record(time.perf_counter() - begin)
+                    took.record(max(end - start, 0) / 1e9)
                     if failed is None and method != "HEAD":
                         sized.record(length)
                 if span_id and parent is not None and parent.sampled:
                     spans.record((template, route, parent.trace_id, span_id, parent.span_id,
-                                  parent.remote, start, time.time_ns(),
-                                  {"http.response.status_code": status},
+                                  parent.remote, start, end, {"http.response.status_code": status},
                                   None if failed is None else str(failed), parent.state))  # fmt: skip
 
         return instrumented

@@ -82,6 +82,23 @@ CURRENT: ContextVar[Position | None] = ContextVar("propylon_otel_position", defa
 Record = tuple[Template, str, int, int, int, bool, int, int, Mapping[str, Any], "str | None", str]
 
 
+HEX = frozenset("0123456789abcdef")
+
+
+def parse_traceparent(value: str) -> Position | None:
+    """The common ``00-<trace>-<span>-<flags>`` by slices; None (the propagator decides) for
+    anything else: other versions, extra fields, spaces, invalid ids."""
+    if (len(value) != 55 or value[:3] != "00-" or value[35] != "-" or value[52] != "-"
+            or not HEX.issuperset(value[3:35]) or not HEX.issuperset(value[36:52])
+            or not HEX.issuperset(value[53:])):  # fmt: skip
+        return None
+    trace_id = int(value[3:35], 16)
+    span_id = int(value[36:52], 16)
+    if not trace_id or not span_id:
+        return None
+    return Position(trace_id, span_id, bool(int(value[53:], 16) & 1), True)
+
+
 def new_span_id() -> int:
     return random.getrandbits(64) or 1
 
@@ -120,6 +137,10 @@ class Recorder:
 
     def root(self, traceparent: str | None, tracestate: str | None) -> Position:
         """The position a request starts at: the client's span, or a new trace."""
+        if traceparent and not tracestate:
+            found = parse_traceparent(traceparent)
+            if found is not None:
+                return found
         if traceparent:
             carrier = {"traceparent": traceparent}
             if tracestate:
