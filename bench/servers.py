@@ -125,6 +125,7 @@ def gateway_conf(port: int, setup: Setup, chosen: list[Scenario]) -> dict:
         service.update(scenario.service)
     tracing = service.get("telemetry/opentelemetry")
     if tracing is not None:
+        tracing = service["telemetry/opentelemetry"] = dict(tracing)  # not the scenario's own
         # Traces are service-wide: only the telemetry scenario's own endpoint is traced, so
         # the other scenarios measure their module alone.
         traced = {s.path for s in chosen if "telemetry/opentelemetry" in s.service}

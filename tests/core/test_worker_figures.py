@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 
+import orjson
 from propylon.sdk import WorkerFigures
 
 
@@ -21,6 +22,7 @@ def test_workers_read_each_others_figures_and_forget_dead_ones() -> None:
         child.start()
     for child in children:
         child.join(10)
+    assert sorted(orjson.loads(p.read_bytes())["requests"] for p in folder.glob("*.json")) == [3, 4]
     # Both children have exited: their files are removed, not counted.
     assert figures.others() == []
     assert list(folder.glob("*.json")) == []
