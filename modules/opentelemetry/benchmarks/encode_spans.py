@@ -39,9 +39,9 @@ def records(count: int) -> list[Record]:
         for template in TEMPLATES:
             span = random.getrandbits(64)
             varying = (
-                {"http.response.status_code": 200, "http.response.body.size": 1024}
+                (("http.response.status_code", 200), ("http.response.body.size", 1024))
                 if template.kind == SERVER
-                else {"http.response.status_code": 200, "complete": True}
+                else (("http.response.status_code", 200), ("complete", True))
             )
             made.append((template, template.name, trace, span, parent, False, now, now + 1000,
                          varying, None, ""))  # fmt: skip

@@ -1,16 +1,18 @@
 """Recorded spans encoded straight to an OTLP ``ExportTraceServiceRequest``.
 
 The SDK's encoder costs tens of microseconds a span (a ``ReadableSpan`` each, every attribute
-converted every time). Here what a span shares with its template (kind, fixed attributes)
-and what every span of a worker shares (resource, scope) is serialized once, with
-opentelemetry-proto's generated classes; a span adds a small ``Span`` message (ids, times,
-status) and its varying attributes, cached by value when they repeat (statuses, flags).
-Protobuf merges concatenated serializations of one message, which is what lets the parts
-be joined as bytes; each span and the enclosing messages are framed by field tag and length.
+converted every time). Here what every span of a worker shares (resource, scope) is
+serialized once with opentelemetry-proto's generated classes, and so is a span's kind with
+its attributes, cached by template and varying attributes (statuses, flags repeat). What
+changes with every span (ids, times, name, status) is written as protobuf fields directly,
+their keys taken from the generated descriptors. Protobuf reads concatenated fields in any
+order, which is what lets the parts be joined as bytes; each span and the enclosing
+messages are framed by field tag and length.
 """
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
@@ -25,7 +27,7 @@ from opentelemetry.proto.trace.v1.trace_pb2 import (
     Status,
 )
 
-from propylon_opentelemetry.spans import Record, Template
+from propylon_opentelemetry.spans import Attrs, Record, Template
 
 # Whether the parent is remote is known for every span (OTLP's span flags).
 LOCAL_PARENT = SpanFlags.SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK
@@ -34,9 +36,9 @@ ERROR = Status.STATUS_CODE_ERROR
 CACHED_VALUES = 4096  # varying attributes kept serialized; beyond, the cache starts again
 
 
-def _tag(message: Any, field: str) -> bytes:
-    """The key of a length-delimited field (wire type 2)."""
-    return _varint(message.DESCRIPTOR.fields_by_name[field].number << 3 | 2)
+def _tag(message: Any, field: str, wire_type: int = 2) -> bytes:
+    """A field's key; wire type 2 (length-delimited) unless said."""
+    return _varint(message.DESCRIPTOR.fields_by_name[field].number << 3 | wire_type)
 
 
 def _varint(value: int) -> bytes:
@@ -51,6 +53,22 @@ def _varint(value: int) -> bytes:
 
 
 SPAN_TAG = _tag(ScopeSpans, "spans")
+TRACE_ID = _tag(Span, "trace_id") + b"\x10"  # with the length: 16 bytes
+SPAN_ID = _tag(Span, "span_id") + b"\x08"
+PARENT_ID = _tag(Span, "parent_span_id") + b"\x08"
+TRACE_STATE = _tag(Span, "trace_state")
+NAME = _tag(Span, "name")
+STATUS = _tag(Span, "status")
+STATUS_MESSAGE = _tag(Status, "message")
+STATUS_ERROR = _tag(Status, "code", 0) + _varint(ERROR)
+# Both times, fixed64 each (wire type 1), in one pack.
+START_TAG, END_TAG = _tag(Span, "start_time_unix_nano", 1), _tag(Span, "end_time_unix_nano", 1)
+TIMES = struct.Struct(f"<{len(START_TAG)}sQ{len(END_TAG)}sQ")
+# The span flags, fixed32 (wire type 5), for either kind of parent.
+FLAGS = {
+    remote: _tag(Span, "flags", 5) + struct.pack("<I", flags)
+    for remote, flags in ((False, LOCAL_PARENT), (True, REMOTE_PARENT))
+}
 SCOPE_SPANS_TAG = _tag(ResourceSpans, "scope_spans")
 RESOURCE_SPANS_TAG = _tag(ExportTraceServiceRequest, "resource_spans")
 
@@ -82,9 +100,8 @@ class SpanEncoder:
             resource=Resource(attributes=key_values(resource.items()))
         ).SerializeToString()
         self._scope = ScopeSpans(scope=InstrumentationScope(name=scope)).SerializeToString()
-        self._fixed: dict[Template, tuple[bytes, frozenset[str]]] = {}
-        self._values: dict[tuple[str, type, Any], bytes] = {}
-        self._span = Span()
+        self._attributes: dict[tuple[Template, Attrs], bytes] = {}
+        self._names: dict[str, bytes] = {}
 
     def encode(self, records: Sequence[Record]) -> bytes:
         """The serialized ``ExportTraceServiceRequest`` of ``records``."""
@@ -96,50 +113,45 @@ class SpanEncoder:
         return b"".join((RESOURCE_SPANS_TAG, _varint(len(resource_spans)), resource_spans))
 
     def span(self, record: Record) -> bytes:
-        """One span as a field of ``ScopeSpans``: tag, length, then its template's bytes, its
-        own fields and its attributes."""
+        """One span as a field of ``ScopeSpans``: tag, length, then its fields."""
         (template, name, trace_id, span_id, parent_id, remote, start, end, varying, error,
          state) = record  # fmt: skip
-        found = self._fixed.get(template)
-        if found is None:
-            found = self._fixed[template] = self._template(template)
-        fixed, fixed_keys = found
-        own = self._span  # one message reused: cheaper than one made per span
-        own.Clear()
-        own.trace_id = trace_id.to_bytes(16, "big")
-        own.span_id = span_id.to_bytes(8, "big")
+        attributes = self._attributes.get((template, varying))
+        if attributes is None:
+            attributes = self._kind_and_attributes(template, varying)
+        named = self._names.get(name)
+        if named is None:
+            named = self._name(name)
+        parts = [attributes, named, TRACE_ID, trace_id.to_bytes(16, "big"),
+                 SPAN_ID, span_id.to_bytes(8, "big"),
+                 TIMES.pack(START_TAG, start, END_TAG, end), FLAGS[remote]]  # fmt: skip
         if parent_id:
-            own.parent_span_id = parent_id.to_bytes(8, "big")
+            parts += (PARENT_ID, parent_id.to_bytes(8, "big"))
         if state:
-            own.trace_state = state
-        own.name = name
-        own.start_time_unix_nano = start
-        own.end_time_unix_nano = end
-        own.flags = REMOTE_PARENT if remote else LOCAL_PARENT
+            parts.append(_string(TRACE_STATE, state))
         if error is not None:
-            own.status.code = ERROR
-            if error:
-                own.status.message = error
-        if fixed_keys.isdisjoint(varying):
-            attribute = self._attribute
-            parts = [fixed, own.SerializeToString(), *[attribute(k, v) for k, v in varying.items()]]
-        else:  # a varying attribute overrides a fixed one of the same key: no duplicate keys
-            own.kind = _kind(template)
-            own.attributes.extend(key_values({**template.attributes, **varying}.items()))
-            parts = [own.SerializeToString()]
+            status = _string(STATUS_MESSAGE, error) + STATUS_ERROR if error else STATUS_ERROR
+            parts += (STATUS, _varint(len(status)), status)
         size = sum(map(len, parts))
         return b"".join([SPAN_TAG, _varint(size), *parts])
 
-    def _template(self, template: Template) -> tuple[bytes, frozenset[str]]:
-        fixed = Span(kind=_kind(template), attributes=key_values(template.attributes.items()))
-        return fixed.SerializeToString(), frozenset(template.attributes)
-
-    def _attribute(self, key: str, value: Any) -> bytes:
-        cache_key = (key, type(value), value)
-        found = self._values.get(cache_key)
-        if found is None:
-            if len(self._values) >= CACHED_VALUES:
-                self._values.clear()
-            found = Span(attributes=key_values(((key, value),))).SerializeToString()
-            self._values[cache_key] = found
+    def _kind_and_attributes(self, template: Template, varying: Attrs) -> bytes:
+        """The span's kind and attributes, a varying one replacing a fixed one of its key (in
+        its place, as a merged dict orders them), cached for the spans that repeat them."""
+        if len(self._attributes) >= CACHED_VALUES:
+            self._attributes.clear()
+        merged = {**template.attributes, **dict(varying)}
+        made = Span(kind=_kind(template), attributes=key_values(merged.items()))
+        found = self._attributes[template, varying] = made.SerializeToString()
         return found
+
+    def _name(self, name: str) -> bytes:
+        if len(self._names) >= CACHED_VALUES:
+            self._names.clear()
+        found = self._names[name] = _string(NAME, name)
+        return found
+
+
+def _string(tag: bytes, text: str) -> bytes:
+    data = text.encode()
+    return b"".join((tag, _varint(len(data)), data))

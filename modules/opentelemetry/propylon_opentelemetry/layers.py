@@ -55,6 +55,13 @@ def cached(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return get
 
 
+def cached_pair(build: Callable[[Any, Any], Attrs]) -> Callable[[Any, Any], Attrs]:
+    """``build(a, b)`` made once per pair: a span's varying attributes, which the encoder
+    caches by, kept rather than remade by each request."""
+    get = cached(lambda pair: build(*pair))
+    return lambda a, b: get((a, b))
+
+
 def new_global(
     tel: Telemetry, endpoint: EndpointConfig, opts: GlobalLayer
 ) -> Callable[[Handler], Handler]:
@@ -116,10 +123,8 @@ def new_global(
                     took.record(max(end - start, 0) / 1e9)
                     sized.record(length)
                 if span_id and parent is not None and parent.sampled:
-                    varying = {
-                        "http.response.status_code": status,
-                        "http.response.body.size": length,
-                    }
+                    varying = (("http.response.status_code", status),
+                               ("http.response.body.size", length))  # fmt: skip
                     spans.record((template, request.path, parent.trace_id, span_id,
                                   parent.span_id, parent.remote, start, end, varying,
                                   "" if status >= 500 else None, parent.state))  # fmt: skip
@@ -153,6 +158,9 @@ def new_stage(
             (*fixed, ("error", o[0]), ("canceled", o[1]), ("complete", o[2]))
         )
     )
+    attributes_of = cached_pair(
+        lambda status, complete: (("http.response.status_code", status), ("complete", complete))
+    )
 
     def wrap(next_proxy: Proxy) -> Proxy:
         async def instrumented(request: Request) -> Response:
@@ -184,14 +192,11 @@ def new_stage(
                     by_outcome((errored, canceled, complete)).record(max(end - start, 0) / 1e9)
                 if parent is not None and parent.sampled:
                     status = response.metadata.status_code if response is not None else 500
-                    varying: dict[str, Any] = {
-                        "http.response.status_code": status or 200,
-                        "complete": complete,
-                    }
+                    varying = attributes_of(status or 200, complete)
                     if canceled:
-                        varying["canceled"] = True
+                        varying += (("canceled", True),)
                     elif failed is not None:
-                        varying["error"] = str(failed) or type(failed).__name__
+                        varying += (("error", str(failed) or type(failed).__name__),)
                     spans.record((template, name, parent.trace_id, span_id, parent.span_id,
                                   parent.remote, start, end, varying, None,
                                   parent.state))  # fmt: skip
@@ -236,6 +241,7 @@ def new_backend_request(
 
     by_key = cached(series)
     address = cached(lambda url: ((p := urlsplit(url)).hostname or "", p.port or 80))
+    status_attribute = cached(lambda status: (("http.response.status_code", status),))
 
     def wrap(execute: HTTPExecutor) -> HTTPExecutor:
         async def instrumented(method: str, url: str, headers: Headers, body: bytes) -> Any:
@@ -270,7 +276,7 @@ def new_backend_request(
                         sized.record(length)
                 if span_id and parent is not None and parent.sampled:
                     spans.record((template, route, parent.trace_id, span_id, parent.span_id,
-                                  parent.remote, start, end, {"http.response.status_code": status},
+                                  parent.remote, start, end, status_attribute(status),
                                   None if failed is None else str(failed), parent.state))  # fmt: skip
 
         return instrumented

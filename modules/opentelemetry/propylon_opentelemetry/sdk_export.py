@@ -62,7 +62,7 @@ class SDKSpanSink:
             context=SpanContext(trace_id, span_id, False, SAMPLED, trace_state),
             parent=parent,
             resource=self.resource,
-            attributes={**template.attributes, **varying},
+            attributes={**template.attributes, **dict(varying)},
             kind=SpanKind(template.kind - 1),  # OTLP counts from 1 (internal), the SDK from 0
             status=UNSET if error is None else Status(StatusCode.ERROR, error or None),
             start_time=start,

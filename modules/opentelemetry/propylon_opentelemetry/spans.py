@@ -24,6 +24,8 @@ from typing import Any, Protocol
 from opentelemetry.trace import get_current_span
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
+from propylon_opentelemetry.instruments import Attrs
+
 log = logging.getLogger("propylon.opentelemetry")
 QUIET_SECONDS = 60.0
 # OTLP's span kinds.
@@ -78,8 +80,9 @@ class Position:
 CURRENT: ContextVar[Position | None] = ContextVar("propylon_otel_position", default=None)
 
 # A finished span: template, name, trace id, span id, parent id, parent remote, start, end
-# (ns), the attributes that vary, the error status description (None: no error), tracestate.
-Record = tuple[Template, str, int, int, int, bool, int, int, Mapping[str, Any], "str | None", str]
+# (ns), the attributes that vary (a tuple a layer keeps per status: the encoder caches by
+# it), the error status description (None: no error), tracestate.
+Record = tuple[Template, str, int, int, int, bool, int, int, Attrs, "str | None", str]
 
 
 HEX = frozenset("0123456789abcdef")

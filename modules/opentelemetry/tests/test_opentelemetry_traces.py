@@ -185,7 +185,7 @@ def test_an_unreachable_collector_is_logged_once_a_minute(
         "down", f"http://127.0.0.1:{free_port()}/v1/traces", {}, "krakend-otel", Settings.from_env()
     )
     template = Template("/a", SERVER, {})
-    record = (template, "/a", 1, 2, 0, False, 1, 2, {}, None, "")
+    record = (template, "/a", 1, 2, 0, False, 1, 2, (), None, "")
     with caplog.at_level(logging.WARNING):
         for _ in range(3):
             sink.export([record, record])
