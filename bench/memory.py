@@ -107,7 +107,7 @@ def smaps(pid: int) -> dict[str, int]:
 
 
 def children(pid: int) -> list[int]:
-    found = []
+    found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         text = (task / "children").read_text().split()
         found.extend(int(c) for c in text)

@@ -134,7 +134,7 @@ def benchmark(args: argparse.Namespace, sup: Supervisor, tmp: Path) -> tuple[dic
     chosen = choose(args, propylon)
     ports = servers.Ports(free_port(), free_port(), free_port())
     python = token_maker.find_python(REPO)
-    setup = servers.start_all(
+    setup, gateways = servers.start_all(
         sup, tmp, ports, propylon, args.workers, args.proxy_workers, chosen, python
     )
     # name -> (URL, headers wrk sends, wrk script)
@@ -143,7 +143,7 @@ def benchmark(args: argparse.Namespace, sup: Supervisor, tmp: Path) -> tuple[dic
         targets["nginx_backend"] = (f"http://127.0.0.1:{ports.backend}{servers.PATH}", {}, None)
     targets["nginx_proxy"] = (f"http://127.0.0.1:{ports.proxy}{servers.PATH}", {}, None)
     for scenario in chosen:
-        url = f"http://127.0.0.1:{ports.gateway}{scenario.path}"
+        url = f"http://127.0.0.1:{gateways[scenario.name]}{scenario.path}"
         script = None
         if scenario.rotating_tokens:
             path = tmp / f"{scenario.name}.lua"

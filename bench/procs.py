@@ -88,7 +88,8 @@ def wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float
     last = ""
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise BenchError(f"{proc.args[0]} exited ({proc.returncode}):\n{tail(log)}")
+            name = Path(str(proc.args[0] if isinstance(proc.args, list) else proc.args)).name
+            raise BenchError(f"{name} exited ({proc.returncode}):\n{tail(log)}")
         try:
             with urllib.request.urlopen(url, timeout=2) as resp:
                 return resp.read()

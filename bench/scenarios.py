@@ -243,14 +243,12 @@ ALL: tuple[Scenario, ...] = (
         "telemetry",
         ("metrics", "opentelemetry"),
         "telemetry/metrics + telemetry/opentelemetry (Prometheus exporter, every request traced "
-        "and its 4 spans exported over OTLP/HTTP to a local sink); both are service-wide: the "
-        "other scenarios' endpoints are in the latter's skip_paths, but carry the former's "
-        "counters too",
+        "and its 4 spans exported over OTLP/HTTP to a local sink); both are service-wide, so "
+        "this scenario has a gateway of its own",
         service={
             "telemetry/metrics": {"listen_address": f"127.0.0.1:{STATS_PORT}"},
             "telemetry/opentelemetry": {
                 "trace_sample_rate": 1,
-                "skip_paths": [],  # every other scenario's endpoint (servers.gateway_conf)
                 "exporters": {
                     "prometheus": [
                         {"name": "prom", "port": PROMETHEUS_PORT, "listen_ip": "127.0.0.1"}

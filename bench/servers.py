@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import token_maker
-from procs import BenchError, Supervisor, tail, wait_http
+from procs import BenchError, Supervisor, free_port, tail, wait_http
 from scenarios import COLLECTOR_PORT, JWKS_PATH, PAYLOAD_PATH, Answer, Scenario, Setup
 
 PATH = PAYLOAD_PATH
@@ -117,30 +117,32 @@ def proxy_conf(root: Path, port: int, backend_port: int, workers: int) -> str:
     return _nginx_conf(root, workers, port, body)
 
 
-def gateway_conf(port: int, setup: Setup, chosen: list[Scenario]) -> dict:
-    """KrakenD v3: one endpoint per scenario, each on the same backend file."""
-    # No access log, as the nginx reference has none: both measure the proxying alone.
-    service: dict = {"router": {"disable_access_log": True}}
+def gateway_groups(chosen: list[Scenario]) -> list[list[Scenario]]:
+    """The scenarios by the service-level namespaces they need, one gateway each: those apply
+    to every endpoint of a gateway, so pass-through shares a gateway with no scenario that
+    has any, and each scenario is measured with its own namespaces alone."""
+    groups: dict[str, list[Scenario]] = {}
     for scenario in chosen:
-        service.update(scenario.service)
+        groups.setdefault(json.dumps(scenario.service, sort_keys=True), []).append(scenario)
+    return list(groups.values())
+
+
+def gateway_conf(port: int, setup: Setup, group: list[Scenario]) -> dict:
+    """KrakenD v3: one endpoint per scenario of ``group``, each on the same backend file."""
+    # No access log, as the nginx reference has none: both measure the proxying alone.
+    service: dict = {"router": {"disable_access_log": True}, **group[0].service}
     tracing = service.get("telemetry/opentelemetry")
-    if tracing is not None:
-        tracing = service["telemetry/opentelemetry"] = dict(tracing)  # not the scenario's own
-        # Traces are service-wide: only the telemetry scenario's own endpoint is traced, so
-        # the other scenarios measure their module alone.
-        traced = {s.path for s in chosen if "telemetry/opentelemetry" in s.service}
-        others = [s.path for s in chosen if s.path not in traced]
-        tracing["skip_paths"] = [*others, "/__health"]
-    config: dict = {
+    if tracing is not None:  # a copy: the scenario's own options stay as they are
+        service["telemetry/opentelemetry"] = {**tracing, "skip_paths": ["/__health"]}
+    return {
         "version": 3,
         "name": "propylon benchmark",
         "listen_ip": "127.0.0.1",
         "port": port,
         "timeout": "3s",
-        "endpoints": [scenario.endpoint(setup) for scenario in chosen],
+        "endpoints": [scenario.endpoint(setup) for scenario in group],
+        "extra_config": service,
     }
-    config["extra_config"] = service
-    return config
 
 
 def installed_modules(propylon: list[str]) -> set[str]:
@@ -188,8 +190,9 @@ def start_all(
     proxy_workers: int,
     chosen: list[Scenario],
     token_python: str,
-) -> Setup:
-    """Backend, then reference proxy, then gateway; checks each endpoint answers as it should."""
+) -> tuple[Setup, dict[str, int]]:
+    """Backend, reference proxy, then the gateways (see ``gateway_groups``); the port of each
+    scenario's gateway."""
     nginx = find_tool("nginx")
     # nginx workers run as an unprivileged user when started by root: let them read the files.
     tmp.chmod(0o755)
@@ -216,21 +219,39 @@ def start_all(
         proc = sup.start("otlp-sink", argv, tmp / "otlp-sink.log")
         wait_http(f"http://127.0.0.1:{COLLECTOR_PORT}/stats", proc, tmp / "otlp-sink.log")
 
-    config = tmp / "gateway.json"
-    config.write_text(json.dumps(gateway_conf(ports.gateway, setup, chosen), indent=2))
-    log = tmp / "gateway.log"
-    argv = [*propylon, "run", "-c", str(config), "-w", str(workers), "-p", str(ports.gateway)]
-    proc = sup.start("propylon", argv, log)
-    wait_http(f"http://127.0.0.1:{ports.gateway}/__health", proc, log)
-    for scenario in chosen:
-        url = f"http://127.0.0.1:{ports.gateway}{scenario.path}"
+    gateways: dict[str, int] = {}
+    for index, group in enumerate(gateway_groups(chosen)):
+        port = ports.gateway if index == 0 else free_port()
+        start_gateway(sup, tmp, f"gateway-{index + 1}", port, propylon, workers, setup, group)
+        gateways.update((scenario.name, port) for scenario in group)
+    if "rs256" in gateways:
+        refused = probe(f"http://127.0.0.1:{gateways['rs256']}/rs256", {})
+        if refused.status != 401:
+            raise BenchError(f"the gateway's /rs256 answered {refused.status} without a token")
+    return setup, gateways
+
+
+def start_gateway(
+    sup: Supervisor,
+    tmp: Path,
+    name: str,
+    port: int,
+    propylon: list[str],
+    workers: int,
+    setup: Setup,
+    group: list[Scenario],
+) -> None:
+    """One gateway for ``group``; checks each of its endpoints answers as it should."""
+    config = tmp / f"{name}.json"
+    config.write_text(json.dumps(gateway_conf(port, setup, group), indent=2))
+    log = tmp / f"{name}.log"
+    argv = [*propylon, "run", "-c", str(config), "-w", str(workers), "-p", str(port)]
+    proc = sup.start(name, argv, log)
+    wait_http(f"http://127.0.0.1:{port}/__health", proc, log)
+    for scenario in group:
+        url = f"http://127.0.0.1:{port}{scenario.path}"
         wrong = (
             scenario.check(probe(url, scenario.headers(setup)), PAYLOAD) if scenario.check else None
         )
         if wrong:
             raise BenchError(f"the gateway's {scenario.path} {wrong}\n{tail(log)}")
-    if any(s.name == "rs256" for s in chosen):
-        refused = probe(f"http://127.0.0.1:{ports.gateway}/rs256", {})
-        if refused.status != 401:
-            raise BenchError(f"the gateway's /rs256 answered {refused.status} without a token")
-    return setup
