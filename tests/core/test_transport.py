@@ -10,9 +10,15 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from propylon.config.client import ClientOptions
 from propylon.transport import client as client_module
 from propylon.transport.client import BodyTooLarge, ClientPool
-from propylon.transport.errors import ConnectionClosed, InvalidHeader, InvalidResponse
+from propylon.transport.errors import (
+    ConnectionClosed,
+    InvalidHeader,
+    InvalidResponse,
+    ResponseHeaderTimeout,
+)
 
 LIMIT = 1000
 
@@ -137,9 +143,13 @@ class RawBackend:
         self.requests.append(head)
         return head
 
-    def call(self, *calls: tuple[str, str, dict[str, list[str]], bytes]) -> list[Any]:
+    def call(
+        self,
+        *calls: tuple[str, str, dict[str, list[str]], bytes],
+        options: ClientOptions | None = None,
+    ) -> list[Any]:
         """Runs ``calls`` in turn on one pool: each result, or the exception it raised."""
-        pool = ClientPool(max_body=LIMIT)
+        pool = ClientPool(max_body=LIMIT, options=options)
 
         async def run() -> list[Any]:
             results: list[Any] = []
@@ -307,3 +317,81 @@ def test_origins_past_the_bound_are_retired_not_leaked(
         assert len(backend.requests) == 3
     finally:
         backend.close()
+
+
+# The service's client settings (propylon.config.client).
+
+
+async def _answer_each(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Answers every request of the connection until the client closes it."""
+    while True:
+        try:
+            await reader.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError:
+            return
+        writer.write(OK)
+
+
+def test_disabled_keep_alives_and_compression_shape_each_request(loop_thread: Any) -> None:
+    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int) -> None:
+        await backend.read_request(reader)
+        writer.write(OK)
+        await reader.read()  # until the client closes
+
+    backend = RawBackend(loop_thread, script)
+    options = ClientOptions(disable_keep_alives=True, disable_compression=True)
+    results = backend.call(*[("GET", "/", {}, b"")] * 3, options=options)
+    assert [r.status for r in results] == [200, 200, 200]
+    assert backend.connections == 3  # one per request
+    for head in backend.requests:
+        assert b"\r\nConnection: close\r\n" in head
+        assert b"Accept-Encoding" not in head
+
+
+def test_a_response_head_later_than_its_timeout_fails_the_call(loop_thread: Any) -> None:
+    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, _n: int) -> None:
+        await backend.read_request(reader)
+        await reader.read()  # never answers; until the client gives up
+
+    backend = RawBackend(loop_thread, script)
+    (result,) = backend.call(
+        ("GET", "/", {}, b""), options=ClientOptions(response_header_timeout=0.2)
+    )
+    assert isinstance(result, ResponseHeaderTimeout)
+    assert "timeout awaiting response headers" in str(result)
+
+
+def _connections_for(
+    loop_thread: Any, options: ClientOptions, hosts: list[str], rounds: int
+) -> int:
+    """Connections the backend saw for ``rounds`` of concurrent GETs, one per host each."""
+    backend = RawBackend(loop_thread, lambda r, w, _n: _answer_each(r, w))
+    port = backend.url.rsplit(":", 1)[1]
+    pool = ClientPool(options=options)
+
+    async def run() -> None:
+        try:
+            for _ in range(rounds):
+                calls = [pool.execute("GET", f"http://{h}:{port}/", {}, b"") for h in hosts]
+                assert [r.status for r in await asyncio.gather(*calls)] == [200] * len(hosts)
+        finally:
+            await pool.close()
+
+    try:
+        loop_thread.run(run())
+    finally:
+        backend.close()
+    return backend.connections
+
+
+def test_idle_connections_are_bounded_per_host(loop_thread: Any) -> None:
+    two = ["127.0.0.1", "127.0.0.1"]
+    assert _connections_for(loop_thread, ClientOptions(), two, 3) == 2  # both kept
+    # One kept of each pair: the next pair opens one more.
+    assert _connections_for(loop_thread, ClientOptions(max_idle_per_host=1), two, 3) == 4
+
+
+def test_idle_connections_are_bounded_across_hosts(loop_thread: Any) -> None:
+    hosts = ["127.0.0.1", "localhost"]  # two origins, one server
+    assert _connections_for(loop_thread, ClientOptions(), hosts, 3) == 2
+    assert _connections_for(loop_thread, ClientOptions(max_idle=1), hosts, 3) == 4

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from propylon.config.client import ClientOptions
 from propylon.config.tls import ClientTLSOptions, TLSOptions
 
 if TYPE_CHECKING:
@@ -91,6 +92,8 @@ class ServiceConfig:
     # HTTPS served (None: plain HTTP) and the backends' HTTPS settings (None: the defaults).
     tls: TLSOptions | None = None
     client_tls: ClientTLSOptions | None = None
+    # The backend connection pool's settings: KrakenD's keys for Go's transport.
+    client: ClientOptions = field(default_factory=ClientOptions)
     source: str = ""
     # ``async_agent``: broker consumers a driver module runs (propylon.config.agents).
     async_agents: list[AgentConfig] = field(default_factory=list)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from propylon.config.agents import check_names, parse_agent
+from propylon.config.client import ClientOptions
 from propylon.config.errors import preview
 from propylon.config.fields import Fields
 from propylon.config.limits import (
@@ -73,7 +74,7 @@ def parse_service(
     )
     _check_listen_ip(f, service.listen_ip)
     _read_tls(f, problems, service)
-    _check_client_fields(f)
+    service.client = _read_client(f)
     service.output_encoding = _encoding(f, "output_encoding", service.output_encoding, renderers)
     seen: dict[tuple[str, str], str] = {}
     service.endpoints = f.items(
@@ -99,29 +100,34 @@ def parse_service(
 
 # Service keys of KrakenD's format this gateway accepts without implementing them: a value
 # that asks for something is warned about by name.
-_NOT_IMPLEMENTED = ("disable_keep_alives", "disable_compression", "use_h2c")
-# The HTTP client's numbers of KrakenD's format: checked, so a mistake is not silently kept.
-_CLIENT_DURATIONS = (
-    "dns_cache_ttl",
-    "idle_connection_timeout",
-    "dialer_timeout",
-    "dialer_fallback_delay",
-    "dialer_keep_alive",
-    "response_header_timeout",
-    "expect_continue_timeout",
-)
-_CLIENT_COUNTS = ("max_idle_connections", "max_idle_connections_per_host")
+_NOT_IMPLEMENTED = ("use_h2c",)
+# Go transport's settings with no counterpart here: checked, so a mistake is not silently
+# kept. Requests never ask for 100-continue; DNS answers are the resolver's; connections to a
+# host with several addresses are tried in turn, not raced.
+_CLIENT_CHECKED = ("dns_cache_ttl", "dialer_fallback_delay", "expect_continue_timeout")
 
 
-def _check_client_fields(f: Fields) -> None:
-    for key in _CLIENT_DURATIONS:
+def _read_client(f: Fields) -> ClientOptions:
+    """The service's client keys (``propylon.config.client``), Lura's zero as its default."""
+    for key in _CLIENT_CHECKED:
         f.duration(key, 0.0, MAX_TIMEOUT)
-    for key in _CLIENT_COUNTS:
-        f.integer(key, 0, *IDLE_CONNECTIONS)
     for key in _NOT_IMPLEMENTED:
         f.seen.add(key)
         if f.raw.get(key):
             f.warn(key, "accepted, but not implemented by this gateway: ignored")
+    defaults = ClientOptions()
+    return ClientOptions(
+        connect_timeout=f.duration("dialer_timeout", 0.0, MAX_TIMEOUT) or defaults.connect_timeout,
+        tcp_keep_alive=f.duration("dialer_keep_alive", 0.0, MAX_TIMEOUT) or defaults.tcp_keep_alive,
+        max_idle_per_host=f.integer("max_idle_connections_per_host", 0, *IDLE_CONNECTIONS)
+        or defaults.max_idle_per_host,
+        max_idle=f.integer("max_idle_connections", 0, *IDLE_CONNECTIONS),
+        idle_timeout=f.duration("idle_connection_timeout", 0.0, MAX_TIMEOUT)
+        or defaults.idle_timeout,
+        response_header_timeout=f.duration("response_header_timeout", 0.0, MAX_TIMEOUT),
+        disable_keep_alives=f.boolean("disable_keep_alives"),
+        disable_compression=f.boolean("disable_compression"),
+    )
 
 
 def _check_listen_ip(f: Fields, listen_ip: str) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from multidict import CIMultiDictProxy
 from yarl import URL
 
+from propylon.config.client import ClientOptions
 from propylon.config.model import BackendConfig, ServiceConfig
 from propylon.config.tls import ClientTLSOptions
 from propylon.tls import client_context
@@ -38,7 +39,7 @@ from propylon.transport.limits import (
     backend_max_size,
     service_limits,
 )
-from propylon.transport.origin import Address, Origin
+from propylon.transport.origin import Address, IdleCount, Origin
 from propylon.types import Headers
 
 __all__ = ["BackendResponse", "BodyTooLarge", "ClientPool", "TooManyRedirects"]
@@ -76,23 +77,28 @@ class ClientPool:
     def __init__(
         self,
         max_body: int = DEFAULT_MAX_SIZE,
-        connect_timeout: float = 10.0,
         memory: int = DEFAULT_MEMORY,
         tls: ClientTLSOptions | None = None,
+        options: ClientOptions | None = None,
     ) -> None:
         # The service's ``client_tls`` for HTTPS backends; without it, the system's CAs.
         self.tls = tls
         self.max_body = max_body
-        self.connect_timeout = connect_timeout
+        self.options = options or ClientOptions()
         self.budget = MemoryBudget(memory)
+        self.idle = IdleCount(self.options.max_idle)
         self._origins: dict[str, Origin] = {}
         self._tls_context: ssl.SSLContext | None = None
+        # What every request adds: "Accept-Encoding", "Connection: close" (as Go's transport).
+        self._compress = not self.options.disable_compression
+        self._close = self.options.disable_keep_alives
+        self._head_timeout = self.options.response_header_timeout
 
     @classmethod
     def for_service(cls, service: ServiceConfig) -> ClientPool:
-        """A pool with the service's ``backend/http`` sizes."""
+        """A pool with the service's ``backend/http`` sizes and client settings."""
         sizes = service_limits(service)
-        return cls(max_body=sizes.max_size, memory=sizes.memory, tls=service.client_tls)
+        return cls(sizes.max_size, sizes.memory, service.client_tls, service.client)
 
     def executor_factory(self) -> ClientFactory:
         """The default client factory: every backend shares this pool, with its own limit."""
@@ -137,7 +143,9 @@ class ClientPool:
         self, method: str, url: str, headers: Headers, body: bytes, limit: int, referer: str
     ) -> BackendResponse:
         origin, target = self._route(url)
-        request = _request(method, target, origin.address, headers, body, referer)
+        request = _request(
+            method, target, origin.address, headers, body, referer, self._compress, self._close
+        )
         head_only = method == "HEAD"
         now = time.monotonic()
         conn = origin.idle(now)
@@ -146,7 +154,7 @@ class ClientPool:
             if conn is None:
                 conn = await origin.connect()
             try:
-                reply = await conn.exchange(request, limit, head_only)
+                reply = await conn.exchange(request, limit, head_only, self._head_timeout)
             except ConnectionClosed:
                 origin.keep(conn, now)
                 if not reused or conn.received or method not in _REPEATABLE:
@@ -172,7 +180,7 @@ class ClientPool:
         if origin is None:
             address = Address.parse(key)
             tls = self._context() if address.scheme == "https" else None
-            origin = Origin(address, self.budget, self.connect_timeout, tls)
+            origin = Origin(address, self.budget, self.options, self.idle, tls)
             if len(self._origins) >= MAX_ORIGINS:  # redirects may name any host: bounded
                 self._origins.pop(next(iter(self._origins))).retire()
             self._origins[key] = origin
@@ -190,10 +198,18 @@ class ClientPool:
 
 
 def _request(
-    method: str, target: str, address: Address, headers: Headers, body: bytes, referer: str
+    method: str,
+    target: str,
+    address: Address,
+    headers: Headers,
+    body: bytes,
+    referer: str,
+    compress: bool = True,
+    close: bool = False,
 ) -> bytes:
     """The request as it goes on the wire: the gateway's headers only, plus what HTTP/1.1
-    needs (Host, the body's framing) and what Go's client adds (gzip, Referer)."""
+    needs (Host, the body's framing) and what Go's client adds (gzip unless compression is
+    disabled, ``Connection: close`` when keep-alives are, Referer)."""
     if " " in target or "\n" in target or "\r" in target or "\0" in target:
         raise InvalidHeader("request target")
     lines = [method, " ", target, " HTTP/1.1\r\n"]
@@ -204,8 +220,10 @@ def _request(
             if "\n" in value or "\r" in value or "\0" in value:
                 raise InvalidHeader(name)
             lines += (name, ": ", value, "\r\n")
-    if "Accept-Encoding" not in headers:
+    if compress and "Accept-Encoding" not in headers:
         lines.append("Accept-Encoding: gzip\r\n")
+    if close and "Connection" not in headers:
+        lines.append("Connection: close\r\n")
     if address.basic and "Authorization" not in headers:
         lines += ("Authorization: ", address.basic, "\r\n")
     if referer:

@@ -45,3 +45,10 @@ class InvalidHeader(ValueError):
 
     def __init__(self, name: str) -> None:
         super().__init__(f"header {name!r} has a line break or NUL: not sent")
+
+
+class ResponseHeaderTimeout(aiohttp.ServerTimeoutError):
+    """The backend's response head did not come within ``response_header_timeout``."""
+
+    def __init__(self, origin: str, seconds: float) -> None:
+        super().__init__(f"timeout awaiting response headers from {origin} ({seconds:g}s)")

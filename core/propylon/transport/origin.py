@@ -1,23 +1,37 @@
 """The kept-alive connections to one backend origin (scheme, host and port), as Go's
 transport keeps them for KrakenD: the most recently used first, idle ones bounded in number
-and in age."""
+(per origin and across them) and in age, as the service's client settings say
+(``propylon.config.client``)."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
+import socket
 import ssl
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from propylon.config.client import ClientOptions
 from propylon.transport.budget import MemoryBudget
 from propylon.transport.errors import ConnectFailed
 from propylon.transport.wire import Connection
 
-# Go's defaults for KrakenD's client: idle connections kept per host, and how long.
-MAX_IDLE_PER_ORIGIN = 250
-IDLE_TIMEOUT = 90.0
 _PORTS = {"http": 80, "https": 443}
+
+
+class IdleCount:
+    """The idle connections kept across a pool's origins, against ``max_idle_connections``."""
+
+    __slots__ = ("count", "limit")
+
+    def __init__(self, limit: int) -> None:
+        self.count = 0
+        self.limit = limit  # 0: no limit
+
+    def full(self) -> bool:
+        return 0 < self.limit <= self.count
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +77,15 @@ class Origin:
         self,
         address: Address,
         budget: MemoryBudget,
-        connect_timeout: float,
+        options: ClientOptions,
+        idle: IdleCount,
         tls: ssl.SSLContext | None,
     ) -> None:
         self.address = address
         self.budget = budget
-        self.connect_timeout = connect_timeout
+        self.options = options
         self.tls = tls
+        self._counted = idle
         self.name = f"{address.host}:{address.port}"
         self._idle: list[Connection] = []
         self._open: set[Connection] = set()
@@ -78,9 +94,11 @@ class Origin:
     def idle(self, now: float) -> Connection | None:
         """The most recently kept connection still open and young enough, if any."""
         idle = self._idle
+        limit = self.options.idle_timeout
         while idle:
             conn = idle.pop()
-            if not conn.closed and now - conn.idle_since < IDLE_TIMEOUT:
+            self._counted.count -= 1
+            if not conn.closed and now - conn.idle_since < limit:
                 return conn
             self._drop(conn)
         return None
@@ -89,8 +107,8 @@ class Origin:
         address = self.address
         loop = asyncio.get_running_loop()
         try:
-            async with asyncio.timeout(self.connect_timeout):
-                _, conn = await loop.create_connection(
+            async with asyncio.timeout(self.options.connect_timeout):
+                transport, conn = await loop.create_connection(
                     lambda: Connection(self.name, self.budget),
                     address.host,
                     address.port,
@@ -101,16 +119,26 @@ class Origin:
             raise ConnectFailed(self.name, TimeoutError("connect timed out")) from exc
         except (OSError, ssl.SSLError) as exc:
             raise ConnectFailed(self.name, exc) from exc
+        _probe_liveness(transport, self.options.tcp_keep_alive)
         self._open.add(conn)
         return conn
 
     def keep(self, conn: Connection, now: float) -> None:
-        """Back to the idle ones if its last exchange ended cleanly, else closed."""
-        if self._retired or not conn.reusable or len(self._idle) >= MAX_IDLE_PER_ORIGIN:
+        """Back to the idle ones if its last exchange ended cleanly and there is room, else
+        closed (with keep-alives disabled, always)."""
+        options = self.options
+        if (
+            self._retired
+            or options.disable_keep_alives
+            or not conn.reusable
+            or len(self._idle) >= options.max_idle_per_host
+            or self._counted.full()
+        ):
             self._drop(conn)
             return
         conn.idle_since = now
         self._idle.append(conn)
+        self._counted.count += 1
 
     def _drop(self, conn: Connection) -> None:
         conn.close()
@@ -121,10 +149,27 @@ class Origin:
         self._retired = True
         for conn in self._idle:
             self._drop(conn)
-        self._idle.clear()
+        self._forget_idle()
 
     def close(self) -> None:
         for conn in list(self._open):
             conn.close()
         self._open.clear()
+        self._forget_idle()
+
+    def _forget_idle(self) -> None:
+        self._counted.count -= len(self._idle)
         self._idle.clear()
+
+
+def _probe_liveness(transport: asyncio.BaseTransport, seconds: float) -> None:
+    """TCP keep-alive probes every ``seconds``, as Go's dialer sends them (its KeepAlive sets
+    both the idle time and the interval): a backend gone silently is found out."""
+    sock = transport.get_extra_info("socket")
+    if sock is None or seconds <= 0:
+        return
+    period = max(1, int(seconds))
+    with contextlib.suppress(OSError, AttributeError):  # not every platform has them all
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, period)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, period)

@@ -17,7 +17,12 @@ import httptools
 from multidict import CIMultiDict
 
 from propylon.transport.budget import MemoryBudget, new_lease
-from propylon.transport.errors import BodyTooLarge, ConnectionClosed, InvalidResponse
+from propylon.transport.errors import (
+    BodyTooLarge,
+    ConnectionClosed,
+    InvalidResponse,
+    ResponseHeaderTimeout,
+)
 from propylon.transport.limits import LARGE_BODY
 
 # What the parser may ask of the waiting request: nothing more (the response is complete),
@@ -65,6 +70,7 @@ class Connection(asyncio.Protocol):
         self._complete = False
         self._keep_alive = False
         self._reset_parser = False
+        self._head_timer: asyncio.TimerHandle | None = None
 
     # asyncio.Protocol
 
@@ -102,12 +108,17 @@ class Connection(asyncio.Protocol):
 
     # The exchange
 
-    async def exchange(self, request: bytes, limit: int, head_only: bool) -> Reply:
-        """Sends ``request`` (head and body) and waits for the whole response."""
+    async def exchange(
+        self, request: bytes, limit: int, head_only: bool, head_timeout: float = 0.0
+    ) -> Reply:
+        """Sends ``request`` (head and body) and waits for the whole response, its head for
+        ``head_timeout`` seconds at most (0: as long as the caller waits)."""
         self._begin(limit, head_only)
         transport = self.transport
         assert transport is not None
         transport.write(request)
+        if head_timeout > 0:
+            self._head_timer = self._loop.call_later(head_timeout, self._head_late, head_timeout)
         lease, kept = None, True
         try:
             while True:
@@ -131,6 +142,9 @@ class Connection(asyncio.Protocol):
             raise
         finally:
             self._waiter = None
+            if self._head_timer is not None:
+                self._head_timer.cancel()
+                self._head_timer = None
             if lease is not None and not kept:
                 lease.release()
 
@@ -174,6 +188,11 @@ class Connection(asyncio.Protocol):
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(need)
+
+    def _head_late(self, seconds: float) -> None:
+        self._head_timer = None
+        self._fail(ResponseHeaderTimeout(self.origin, seconds))
+        self._close()
 
     def _fail(self, error: BaseException) -> None:
         if self._error is None:
@@ -220,6 +239,9 @@ class Connection(asyncio.Protocol):
         status = self._status = self._parser.get_status_code()
         if status < 200:
             return  # an informational response: the real one follows
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
         headers = self._headers = CIMultiDict(
             [(n.decode("latin-1"), v.decode("utf-8", "surrogateescape")) for n, v in self._raw]
         )
