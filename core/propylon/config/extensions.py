@@ -51,10 +51,11 @@ def read_namespaces(
                 levels = " or ".join(sorted(s.value for s in namespace.scopes))
                 problems.warn(at, f"read only at the {levels} level: ignored")
                 continue
-            if namespace.schema is None:
+            schema = namespace.schema_at(scope)
+            if schema is None:
                 config.options[name] = raw
                 continue
-            options = parse_options(namespace.schema, raw, at, problems)
+            options = parse_options(schema, raw, at, problems)
             if options is not None:
                 config.options[name] = options
     for name, used in unowned.items():

@@ -20,7 +20,7 @@ import logging
 from propylon.config.agents import AgentConfig, AgentConnection, AgentConsumer
 from propylon.config.errors import ConfigError
 from propylon.config.model import BackendConfig, EndpointConfig, ServiceConfig
-from propylon.config.namespace import Namespace, Scope
+from propylon.config.namespace import HasOptions, Namespace, Scope
 from propylon.config.schema import Duration, Key, OptionError, Range, Rest, Unsupported
 from propylon.context import AgentHealth, Context, TokenRejecter
 from propylon.encoding import get_decoder
@@ -72,6 +72,7 @@ __all__ = [
     "HTTPResponse",
     "Handler",
     "HandlerFactory",
+    "HasOptions",
     "Headers",
     "Key",
     "Metadata",

@@ -17,7 +17,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
-from opentelemetry.proto.common.v1.common_pb2 import AnyValue, InstrumentationScope, KeyValue
+from opentelemetry.proto.common.v1.common_pb2 import (
+    AnyValue,
+    ArrayValue,
+    InstrumentationScope,
+    KeyValue,
+)
 from opentelemetry.proto.resource.v1.resource_pb2 import Resource
 from opentelemetry.proto.trace.v1.trace_pb2 import (
     ResourceSpans,
@@ -85,6 +90,8 @@ def any_value(value: Any) -> AnyValue:
         return AnyValue(int_value=value)
     if isinstance(value, float):
         return AnyValue(double_value=value)
+    if isinstance(value, tuple | list):  # a reported header's values
+        return AnyValue(array_value=ArrayValue(values=[any_value(v) for v in value]))
     return AnyValue(string_value=str(value))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -55,6 +55,31 @@ def cached(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return get
 
 
+def header_skips(report: bool, skip: list[str]) -> frozenset[str] | None:
+    """The header names (lower-case) kept out of spans when headers are reported; None when
+    they are not (``report_headers`` off)."""
+    return frozenset(name.lower() for name in skip) if report else None
+
+
+def header_attributes(prefix: str, pairs: Iterable[tuple[str, str]], skip: frozenset[str]) -> Attrs:
+    """``http.request.header.<name>`` (or response): every value of each header, as
+    krakend-otel reports them, less the skipped names."""
+    grouped: dict[str, list[str]] = {}
+    for name, value in pairs:
+        lower = name.lower()
+        if lower not in skip:
+            grouped.setdefault(prefix + lower, []).append(value)
+    return tuple((key, tuple(values)) for key, values in grouped.items())
+
+
+def _pairs(headers: Headers) -> Iterator[tuple[str, str]]:
+    return ((name, value) for name, values in headers.items() for value in values)
+
+
+REQUEST_HEADER = "http.request.header."
+RESPONSE_HEADER = "http.response.header."
+
+
 def cached_pair(build: Callable[[Any, Any], Attrs]) -> Callable[[Any, Any], Attrs]:
     """``build(a, b)`` made once per pair: a span's varying attributes, which the encoder
     caches by, kept rather than remade by each request."""
@@ -66,6 +91,7 @@ def new_global(
     tel: Telemetry, endpoint: EndpointConfig, opts: GlobalLayer
 ) -> Callable[[Handler], Handler]:
     route = endpoint.endpoint
+    reported = header_skips(opts.report_headers, opts.skip_headers)
     method = endpoint.method.upper()
     spans = tel.spans
     traced = tel.tracing and not opts.disable_traces
@@ -106,13 +132,15 @@ def new_global(
                     token = CURRENT.set(parent)
             start = now()
             status, length = 500, 0
+            answered: web.StreamResponse | None = None
             try:
-                response = await handler(request)
-                status = response.status
-                length = response.content_length or 0
-                return response
+                answered = await handler(request)
+                status = answered.status
+                length = answered.content_length or 0
+                return answered
             except web.HTTPException as exc:
                 status = exc.status
+                answered = exc
                 raise
             finally:
                 end = now()
@@ -123,8 +151,14 @@ def new_global(
                     took.record(max(end - start, 0) / 1e9)
                     sized.record(length)
                 if span_id and parent is not None and parent.sampled:
-                    varying = (("http.response.status_code", status),
-                               ("http.response.body.size", length))  # fmt: skip
+                    varying: Attrs = (("http.response.status_code", status),
+                                      ("http.response.body.size", length))  # fmt: skip
+                    if reported is not None:
+                        varying += header_attributes(REQUEST_HEADER, request.headers.items(),
+                                                     reported)  # fmt: skip
+                        if answered is not None:
+                            varying += header_attributes(RESPONSE_HEADER,
+                                                         answered.headers.items(), reported)  # fmt: skip
                     spans.record((template, request.path, parent.trace_id, span_id,
                                   parent.span_id, parent.remote, start, end, varying,
                                   "" if status >= 500 else None, parent.state))  # fmt: skip
@@ -143,9 +177,11 @@ def new_stage(
     traces: bool,
     metric_attributes: Attrs = (),
     trace_attributes: Attrs = (),
+    reported: frozenset[str] | None = None,
 ) -> Callable[[Proxy], Proxy]:
     """The proxy or backend stage: a span named after the route and ``krakend.STAGE.duration``
-    by error, canceled and complete."""
+    by error, canceled and complete; the request's and response's headers on the span unless
+    ``reported`` is None (the names it holds are left out)."""
     spans = tel.spans
     traced = traces and tel.tracing
     measured = metrics and tel.metrics_enabled
@@ -197,6 +233,13 @@ def new_stage(
                         varying += (("canceled", True),)
                     elif failed is not None:
                         varying += (("error", str(failed) or type(failed).__name__),)
+                    if reported is not None:
+                        varying += header_attributes(REQUEST_HEADER, _pairs(request.headers),
+                                                     reported)  # fmt: skip
+                        if response is not None:
+                            varying += header_attributes(
+                                RESPONSE_HEADER, _pairs(response.metadata.headers), reported
+                            )
                     spans.record((template, name, parent.trace_id, span_id, parent.span_id,
                                   parent.remote, start, end, varying, None,
                                   parent.state))  # fmt: skip
@@ -214,8 +257,10 @@ def new_backend_request(
     metric_attributes: Attrs,
     trace_attributes: Attrs,
     propagate: bool,
+    reported: frozenset[str] | None = None,
 ) -> Callable[[HTTPExecutor], HTTPExecutor]:
-    """The HTTP call: a CLIENT span, ``traceparent`` to the backend, http.client.* figures."""
+    """The HTTP call: a CLIENT span, ``traceparent`` to the backend, http.client.* figures;
+    the headers sent and received on the span unless ``reported`` is None."""
     spans = tel.spans
     traced = traces and tel.tracing
     measured = metrics and tel.metrics_enabled
@@ -245,6 +290,7 @@ def new_backend_request(
 
     def wrap(execute: HTTPExecutor) -> HTTPExecutor:
         async def instrumented(method: str, url: str, headers: Headers, body: bytes) -> Any:
+            sent = headers  # reported as the stage above sent them, without the trace context
             parent = position = CURRENT.get()
             span_id = 0
             if traced:
@@ -256,7 +302,7 @@ def new_backend_request(
                 if position.state:
                     headers[TRACESTATE] = [position.state]
             start = now()
-            status, length, failed = 0, 0, None
+            status, length, failed, reply = 0, 0, None, None
             try:
                 reply = await execute(method, url, headers, body)
                 status, length = reply.status, len(reply.body)
@@ -275,8 +321,14 @@ def new_backend_request(
                     if failed is None and method != "HEAD":
                         sized.record(length)
                 if span_id and parent is not None and parent.sampled:
+                    varying = status_attribute(status)
+                    if reported is not None:
+                        varying += header_attributes(REQUEST_HEADER, _pairs(sent), reported)
+                        if reply is not None:
+                            varying += header_attributes(RESPONSE_HEADER, reply.headers.items(),
+                                                         reported)  # fmt: skip
                     spans.record((template, route, parent.trace_id, span_id, parent.span_id,
-                                  parent.remote, start, end, status_attribute(status),
+                                  parent.remote, start, end, varying,
                                   None if failed is None else str(failed), parent.state))  # fmt: skip
 
         return instrumented

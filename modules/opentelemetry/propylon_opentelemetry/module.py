@@ -25,7 +25,7 @@ from propylon.sdk import (
     ServiceConfig,
 )
 
-from propylon_opentelemetry.options import OTEL
+from propylon_opentelemetry.options import OTEL, backend_layer, endpoint_global, proxy_layer
 from propylon_opentelemetry.shared import FIGURES
 
 if TYPE_CHECKING:
@@ -61,19 +61,20 @@ def client(next_factory: ClientFactory, ctx: Context) -> ClientFactory:
     tel = telemetry_of(ctx)
     if tel is None:
         return next_factory
-    opts = tel.options.layers.backend
-    metrics = opts.metrics.round_trip and not opts.metrics.disable_stage
-    traces = opts.traces.round_trip and not opts.traces.disable_stage
     propagate = not tel.options.layers.global_.disable_propagation
-    from propylon_opentelemetry.layers import new_backend_request, static
+    from propylon_opentelemetry.layers import header_skips, new_backend_request, static
 
     def factory(backend: BackendConfig) -> HTTPExecutor:
         execute = next_factory(backend)
+        opts = backend_layer(tel.options.layers, backend)
+        metrics = opts.metrics.round_trip and not opts.metrics.disable_stage
+        traces = opts.traces.round_trip and not opts.traces.disable_stage
         if skipped(tel, backend.parent_endpoint) or not (metrics or traces or propagate):
             return execute
         wrap = new_backend_request(
             tel, backend, metrics, traces, static(opts.metrics.static_attributes),
             static(opts.traces.static_attributes), propagate,
+            header_skips(opts.traces.report_headers, opts.traces.skip_headers),
         )  # fmt: skip
         return wrap(execute)
 
@@ -84,15 +85,13 @@ def backend(next_factory: BackendFactory, ctx: Context) -> BackendFactory:
     tel = telemetry_of(ctx)
     if tel is None:
         return next_factory
-    opts = tel.options.layers.backend
-    metrics, traces = not opts.metrics.disable_stage, not opts.traces.disable_stage
-    if not (metrics or traces):
-        return next_factory
-    from propylon_opentelemetry.layers import new_stage, static
+    from propylon_opentelemetry.layers import header_skips, new_stage, static
 
     def factory(config: BackendConfig) -> Proxy:
         proxy = next_factory(config)
-        if skipped(tel, config.parent_endpoint):
+        opts = backend_layer(tel.options.layers, config)
+        metrics, traces = not opts.metrics.disable_stage, not opts.traces.disable_stage
+        if skipped(tel, config.parent_endpoint) or not (metrics or traces):
             return proxy
         attrs = (("http.request.method", config.method.upper()), ("http.route", config.url_pattern),
                  ("krakend.endpoint.route", config.parent_endpoint),
@@ -100,6 +99,7 @@ def backend(next_factory: BackendFactory, ctx: Context) -> BackendFactory:
         wrap = new_stage(
             tel, "backend", config.url_pattern, attrs, metrics, traces,
             static(opts.metrics.static_attributes), static(opts.traces.static_attributes),
+            header_skips(opts.traces.report_headers, opts.traces.skip_headers),
         )  # fmt: skip
         return wrap(proxy)
 
@@ -110,14 +110,12 @@ def proxy(next_factory: ProxyFactory, ctx: Context) -> ProxyFactory:
     tel = telemetry_of(ctx)
     if tel is None:
         return next_factory
-    opts = tel.options.layers.proxy
-    if opts.disable_metrics and opts.disable_traces:
-        return next_factory
-    from propylon_opentelemetry.layers import new_stage, static
+    from propylon_opentelemetry.layers import header_skips, new_stage, static
 
     def factory(endpoint: EndpointConfig) -> Proxy:
         pipe = next_factory(endpoint)
-        if skipped(tel, endpoint.endpoint):
+        opts = proxy_layer(tel.options.layers, endpoint)
+        if skipped(tel, endpoint.endpoint) or (opts.disable_metrics and opts.disable_traces):
             return pipe
         attrs = (
             ("http.request.method", endpoint.method.upper()),
@@ -126,6 +124,7 @@ def proxy(next_factory: ProxyFactory, ctx: Context) -> ProxyFactory:
         wrap = new_stage(
             tel, "proxy", endpoint.endpoint, attrs, not opts.disable_metrics, not opts.disable_traces,
             static(opts.metrics_static_attributes), static(opts.traces_static_attributes),
+            header_skips(opts.report_headers, opts.skip_headers),
         )  # fmt: skip
         return wrap(pipe)
 
@@ -136,14 +135,14 @@ def handler(next_factory: HandlerFactory, ctx: Context) -> HandlerFactory:
     tel = telemetry_of(ctx)
     if tel is None:
         return next_factory
-    opts = tel.options.layers.global_
-    if opts.disable_metrics and opts.disable_traces and opts.disable_propagation:
-        return next_factory
     from propylon_opentelemetry.layers import new_global
 
     def factory(endpoint: EndpointConfig, pipe: Proxy) -> Handler:
         built = next_factory(endpoint, pipe)
-        if skipped(tel, endpoint.endpoint):
+        opts = endpoint_global(tel.options.layers, endpoint)
+        if skipped(tel, endpoint.endpoint) or (
+            opts.disable_metrics and opts.disable_traces and opts.disable_propagation
+        ):
             return built
         return new_global(tel, endpoint, opts)(built)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated
 
-from propylon.sdk import Key, Namespace, OptionError, Range, Scope
+from propylon.sdk import HasOptions, Key, Namespace, OptionError, Range, Scope
 
 Port = Annotated[int, Range(0, 65535)]
 DEFAULT_SKIP_PATHS = ("/__health", "/__debug/", "/__echo/", "/__stats/")
@@ -133,4 +133,44 @@ class OTelOptions:
                 seen.add(exporter.name)
 
 
-OTEL = Namespace("telemetry/opentelemetry", OTelOptions, frozenset({Scope.SERVICE}))
+@dataclass(frozen=True)
+class LayerOverrides:
+    """An endpoint's or a backend's ``telemetry/opentelemetry``: the layers alone, as
+    krakend-otel reads it there. A layer given replaces the service's whole (its attributes
+    are not merged); of ``global``, an endpoint takes the static attributes only."""
+
+    global_: Annotated[GlobalLayer | None, Key("global")] = None
+    proxy: ProxyLayer | None = None
+    backend: BackendLayer | None = None
+
+
+OTEL = Namespace(
+    "telemetry/opentelemetry",
+    OTelOptions,
+    frozenset({Scope.SERVICE, Scope.ENDPOINT, Scope.BACKEND}),
+    scoped_schemas=((Scope.ENDPOINT, LayerOverrides), (Scope.BACKEND, LayerOverrides)),
+)
+
+
+def proxy_layer(service: Layers, endpoint: HasOptions) -> ProxyLayer:
+    """The endpoint's proxy layer: its own if it has one, else the service's."""
+    own = OTEL.scoped_of(endpoint, LayerOverrides)
+    return own.proxy if own is not None and own.proxy is not None else service.proxy
+
+
+def backend_layer(service: Layers, backend: HasOptions) -> BackendLayer:
+    """The backend's layer: its own if it has one, else the service's."""
+    own = OTEL.scoped_of(backend, LayerOverrides)
+    return own.backend if own is not None and own.backend is not None else service.backend
+
+
+def endpoint_global(service: Layers, endpoint: HasOptions) -> GlobalLayer:
+    """The service's global layer, with the endpoint's static attributes where it has them."""
+    own = OTEL.scoped_of(endpoint, LayerOverrides)
+    if own is None or own.global_ is None:
+        return service.global_
+    return replace(
+        service.global_,
+        metrics_static_attributes=own.global_.metrics_static_attributes,
+        traces_static_attributes=own.global_.traces_static_attributes,
+    )
