@@ -21,6 +21,7 @@ from collections.abc import Callable
 from aiohttp import web
 
 from propylon.config.tls import TLSOptions
+from propylon.router.lean import lean_routes
 from propylon.router.protocol import GatewayProtocol, ServerOptions, guard
 from propylon.tls import server_context
 
@@ -101,11 +102,12 @@ async def _serve_until(
     server = runner.server
     assert server is not None  # set by setup()
     server.request_handler = guard(server.request_handler)
+    lanes = lean_routes(app)  # the application is frozen: what it holds is final
     loop = asyncio.get_running_loop()
     handler_args = {**options.handler_args(), "access_log": None, "loop": loop}
     try:
         listener = await loop.create_server(
-            lambda: GatewayProtocol(server, options=options, **handler_args),
+            lambda: GatewayProtocol(server, options=options, lanes=lanes, **handler_args),
             host or None,
             port,
             reuse_port=reuse,

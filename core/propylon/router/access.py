@@ -21,6 +21,7 @@ from multidict import MultiDictProxy
 
 from propylon.router.clientip import client_ip
 from propylon.router.handler import Handler
+from propylon.router.lean import lean_middleware
 
 log = logging.getLogger("propylon.access")
 LINE = "| %3d | %13s | %15s | %-7s %s"
@@ -74,4 +75,4 @@ def new_access_log(skip_paths: Sequence[str]) -> Middleware:
                 took = latency(time.perf_counter() - start)
                 log.info(LINE, status, took, ip, request.method, _quoted(path))
 
-    return access_log
+    return lean_middleware(access_log)

@@ -13,6 +13,7 @@ from propylon.proxy.errors import MergedError, status_of
 from propylon.proxy.types import Headers, Proxy, Response
 from propylon.render import get_renderer
 from propylon.router.clientip import ClientIPFinder, peer_address
+from propylon.router.lean import lean_handler
 from propylon.router.request import DEFAULT_READ_TIMEOUT, new_request_reader
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -76,7 +77,7 @@ def new_endpoint_handler(
         except Exception as exc:  # what HTTP cannot carry: huge ints, XML names, plugin headers
             return fail(exc)
 
-    return handle
+    return lean_handler(handle)
 
 
 def _add_headers(out: web.StreamResponse, headers: Headers) -> None:

@@ -14,21 +14,26 @@ A malformed request (bad request line, bad header, bad chunked body...) is answe
 answers it (400, 414 for a request line too long, 431 for a header too large) with one debug
 line, instead of aiohttp's ERROR with a traceback; an HTTP/0.9 request (no version) gets 400.
 
+The plainest requests of a connection take the lean lane (``propylon.router.lean``) until
+one does not; the timeouts above apply to them the same way, and ``idle_timeout`` is this
+protocol's own timer between them.
+
 Built on aiohttp's public extension points only: ``RequestHandler``'s constructor,
-``connection_made``/``data_received``/``connection_lost``, ``handle_error`` and
-``finish_response`` (overridden), and ``Server.request_handler`` (wrapped once, before any
-connection). ``tests/core/test_slow_clients.py`` and ``test_malformed_requests.py`` pin how
-aiohttp calls them.
+``connection_made``/``data_received``/``connection_lost``, ``handle_error``,
+``finish_response`` and ``shutdown`` (overridden), and ``Server.request_handler`` (wrapped
+once, before any connection). ``tests/core/test_slow_clients.py`` and
+``test_malformed_requests.py`` pin how aiohttp calls them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
 from aiohttp.http import HttpVersion10
@@ -38,6 +43,7 @@ from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
 from propylon.config.model import ServiceConfig
+from propylon.router.lean import Clock, HeadReader, Lanes, LeanRequest, response_bytes
 from propylon.router.request import DEFAULT_READ_TIMEOUT
 
 log = logging.getLogger("propylon.server")
@@ -49,6 +55,8 @@ DEFAULT_LINE_BYTES = 8190
 TOO_MANY_HEADERS = "Too many headers received"  # aiohttp's message: too large, as a whole
 
 _RequestHandler = Callable[[BaseRequest], Awaitable[StreamResponse]]
+_LaneHandler = Callable[[web.Request], Awaitable[StreamResponse]]
+DATES = Clock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +115,23 @@ def guard(handler: _RequestHandler) -> _RequestHandler:
 class GatewayProtocol(RequestHandler):
     """One client connection. See the module's docstring for the timeouts it enforces."""
 
-    def __init__(self, manager: web.Server, *, options: ServerOptions, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        manager: web.Server,
+        *,
+        options: ServerOptions,
+        lanes: Lanes | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(manager, **kwargs)
         self.options = options
+        # The lean lane, while every request so far took it.
+        self._lanes = lanes
+        self._head_reader = HeadReader() if lanes is not None else None
+        self._lane_task: asyncio.Task[None] | None = None
+        self._held = bytearray()  # bytes that came while a lane request was answered
+        self._remote: str | None = None
+        self._idle = False  # the deadline is the wait for the next request
         self._awaiting_head = True
         self._line = bytearray()  # the request line being received, until its end
         self._line_ended = False
@@ -125,13 +147,24 @@ class GatewayProtocol(RequestHandler):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
         self._clock = asyncio.get_running_loop()
+        peer = transport.get_extra_info("peername")
+        self._remote = str(peer[0]) if isinstance(peer, tuple | list) else None
         self._start_head_timer()  # as Go: the first head's time counts from the connection
 
     def data_received(self, data: bytes) -> None:
+        if self._lanes is not None:
+            if self._lane_task is not None:  # answered in turn, once the one in flight is
+                self._held += data
+                if self.transport is not None and len(self._held) > self.options.max_line_bytes:
+                    self.transport.pause_reading()
+                return
+            if self._take_lane(data):
+                return
+            self._lanes = self._head_reader = None  # aiohttp's from here on
         if not self._awaiting_head:
             self._busy_data = True
         elif data:
-            if self._deadline is None:
+            if self._deadline is None or self._idle:
                 self._start_head_timer()
             if not self._line_ended and not self._read_request_line(data):
                 self.refuse(400, "a request line without an HTTP version (HTTP/0.9)")
@@ -159,11 +192,90 @@ class GatewayProtocol(RequestHandler):
 
     def connection_lost(self, exc: BaseException | None) -> None:
         self._cancel_timers()
+        if self._lane_task is not None:  # as aiohttp's handler_cancellation
+            self._lane_task.cancel()
         super().connection_lost(exc)
+
+    async def shutdown(self, timeout: float | None = 15.0) -> None:
+        """A lane request in flight is answered first, as aiohttp waits for its handler."""
+        self._lanes = None
+        task = self._lane_task
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(asyncio.shield(task), timeout)
+        await super().shutdown(timeout)
+
+    # The lean lane
+
+    def _take_lane(self, data: bytes) -> bool:
+        """Serves ``data`` in the lane if it is one request the lane serves."""
+        lanes, reader = self._lanes, self._head_reader
+        if lanes is None or reader is None or self._force_close or not data:
+            return False
+        if len(data) > self.options.max_line_bytes:  # within aiohttp's limits, line by line
+            return False
+        head = reader.read(data, self.max_headers)
+        if head is None:
+            return False
+        path, query, headers = head
+        handler = lanes.handlers.get(path)
+        if handler is None and not lanes.routed:
+            return False
+        if not self._idle:  # the first: aiohttp's wait for it is over, this protocol's begins
+            self.keep_alive(True)
+        self.head_complete()
+        request = LeanRequest(path, query, headers, self._remote, lanes.app)
+        answer = self._answer(handler, request, data)
+        self._lane_task = asyncio.get_running_loop().create_task(answer)
+        return True
+
+    async def _answer(
+        self, handler: _LaneHandler | None, request: LeanRequest, data: bytes
+    ) -> None:
+        if handler is None:  # a path with parameters: routed as aiohttp routes it
+            assert self._lanes is not None
+            handler = await self._lanes.resolve(request)
+            if handler is None:  # not the lane's: aiohttp's, from this request on
+                self._lane_task = None
+                self._lanes = self._head_reader = None
+                self._awaiting_head = True
+                held, self._held = bytes(self._held), bytearray()
+                if self.transport is not None:
+                    self.transport.resume_reading()
+                self.data_received(data + held)
+                return
+        try:
+            try:
+                response = await handler(cast(web.Request, request))
+            except web.HTTPException as exc:
+                response = exc
+            answer = response_bytes(response, DATES.date())
+        except Exception as exc:  # what aiohttp would answer 500 for, and close
+            log.error("error answering %s %s: %r", request.method, request.path, exc)
+            answer = b""
+        self._lane_task = None
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        if not answer:
+            transport.write(refusal(500))
+            self.force_close()
+            return
+        transport.write(answer)
+        self._deadline = None  # the next head times from its first byte, or the idle wait ends
+        self._awaiting_head = True
+        self._arm(self.options.idle_timeout, "the next request did not come")
+        self._idle = True
+        if self._held:
+            held = bytes(self._held)
+            self._held.clear()
+            transport.resume_reading()
+            self.data_received(held)
 
     def head_complete(self) -> None:
         """The request's head is parsed: the header timeout stops, the write timeout starts."""
         self._awaiting_head = False
+        self._idle = False
         self._deadline = None
         if self.options.write_timeout > 0:
             self._arm(self.options.write_timeout, "the response was not written")
@@ -213,14 +325,19 @@ class GatewayProtocol(RequestHandler):
         return 400
 
     def _start_head_timer(self) -> None:
+        self._idle = False
+        self._deadline = None  # an idle wait ends with the first byte
         self._arm(self.options.read_header_timeout, "the request head was not received")
 
     def _arm(self, seconds: float, overdue: str) -> None:
         clock = self._clock or asyncio.get_running_loop()
-        self._deadline = clock.time() + seconds
+        deadline = self._deadline = clock.time() + seconds
         self._overdue = overdue
+        if self._timer is not None and self._timer.when() > deadline:
+            self._timer.cancel()  # sooner than the timer's: it would be late
+            self._timer = None
         if self._timer is None:
-            self._timer = clock.call_at(self._deadline, self._wake)
+            self._timer = clock.call_at(deadline, self._wake)
 
     def _wake(self) -> None:
         """The timer's turn: the deadline passed (close), moved later (sleep on), or ended."""

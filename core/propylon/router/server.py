@@ -13,6 +13,7 @@ from propylon.router.clientip import install, new_client_ip_finder
 from propylon.router.factory import HandlerFactory
 from propylon.router.fallback import ANY, Fallback
 from propylon.router.handler import Handler
+from propylon.router.lean import lean_signal
 from propylon.router.protocol import ServerOptions
 
 DEFAULT_MAX_PAYLOAD = 10 << 20
@@ -70,6 +71,7 @@ def _add_options_routes(
         fallback.add("OPTIONS", path)
 
 
+@lean_signal  # the lean lane writes no Server header
 async def _hide_server_software(_request: web.Request, response: web.StreamResponse) -> None:
     """aiohttp announces itself and its version in ``Server``; the gateway tells nobody."""
     response.headers.popall("Server", None)

@@ -1,0 +1,277 @@
+"""The lean lane: the plainest requests served without aiohttp's request and response machinery.
+
+aiohttp's server costs more per request than the whole proxy pipeline behind it (the parser's
+message, a ``web.Request``, routing, middlewares, ``prepare``, the writer). Most requests to
+a gateway are the plainest kind: a GET with no body, on keep-alive HTTP/1.1, to an endpoint
+path without parameters, that no module handles at the router layer. Those the connection
+protocol (``propylon.router.protocol``) parses itself with llhttp and hands straight to the
+core's endpoint handler, the same function aiohttp would call, through the same middlewares;
+the response it returns is written as aiohttp writes it. Anything else on a connection (a
+body, a HEAD, a path with parameters or escapes, a module's handler, a malformed head...) and
+everything after it on that connection goes through aiohttp, unchanged.
+
+The lane exists only when nothing an edition added could be skipped: every application
+middleware is one the lane runs (``lean_middleware``), no module answers
+``on_response_prepare``, and a route is in it only if its handler is the core's own
+(``lean_handler``), not one a module wrapped.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from collections.abc import Awaitable, Callable, Mapping
+from email.utils import formatdate
+from types import MappingProxyType
+from typing import Any, cast
+
+import httptools
+from aiohttp import web
+from multidict import CIMultiDict, CIMultiDictProxy, MultiDictProxy
+from yarl import URL
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+_CORE_HANDLERS: weakref.WeakSet[Any] = weakref.WeakSet()
+_MIDDLEWARES: weakref.WeakSet[Any] = weakref.WeakSet()
+_SIGNALS: weakref.WeakSet[Any] = weakref.WeakSet()
+# Statuses whose response has no body, and the headers framing one they lose.
+_NO_BODY = frozenset((204, 304))
+_EMPTY_FRAMING = frozenset(("content-length", "transfer-encoding"))
+_NO_PARAMS: Mapping[str, str] = MappingProxyType({})
+
+
+def lean_handler(handler: Handler) -> Handler:
+    """Marks the core's endpoint handler: a route still holding it is in the lane."""
+    _CORE_HANDLERS.add(handler)
+    return handler
+
+
+def lean_middleware(middleware: Any) -> Any:
+    """Marks an application middleware the lane runs as aiohttp would (the access log)."""
+    _MIDDLEWARES.add(middleware)
+    return middleware
+
+
+def lean_signal(receiver: Any) -> Any:
+    """Marks an ``on_response_prepare`` receiver whose work the lane does (hiding Server)."""
+    _SIGNALS.add(receiver)
+    return receiver
+
+
+class Lanes:
+    """The application's lane: what serves a GET to each of the core's endpoints, by path for
+    those without parameters, by route for the others (aiohttp's router finds it)."""
+
+    __slots__ = ("app", "by_route", "handlers", "routed")
+
+    def __init__(
+        self, app: web.Application, handlers: dict[str, Handler], by_route: dict[Any, Handler]
+    ) -> None:
+        self.app = app
+        self.handlers = handlers
+        self.by_route = by_route
+        self.routed = len(by_route) > len(handlers)  # some have parameters
+
+    async def resolve(self, request: LeanRequest) -> Handler | None:
+        """What serves ``request`` as aiohttp would route it, if that is in the lane."""
+        match = await self.app.router.resolve(cast(web.Request, request))
+        if match.http_exception is not None:
+            return None
+        handler = self.by_route.get(match.route.handler)
+        if handler is not None:
+            request.match_info = match
+        return handler
+
+
+def lean_routes(app: web.Application) -> Lanes | None:
+    """The lane of a frozen application; None when something in it could be skipped."""
+    if any(m not in _MIDDLEWARES for m in app.middlewares):
+        return None
+    if any(s not in _SIGNALS for s in app.on_response_prepare):
+        return None
+    handlers: dict[str, Handler] = {}
+    by_route: dict[Any, Handler] = {}
+    for resource in app.router.resources():
+        for route in resource:
+            if route.method != "GET" or route.handler not in _CORE_HANDLERS:
+                continue
+            served = by_route[route.handler] = _through(list(app.middlewares), route.handler)
+            if isinstance(resource, web.PlainResource):
+                handlers.setdefault(resource.canonical, served)
+    return Lanes(app, handlers, by_route) if by_route else None
+
+
+def _through(middlewares: list[Any], handler: Handler) -> Handler:
+    """``handler`` inside the application's middlewares, the first outermost, as aiohttp."""
+    for middleware in reversed(middlewares):
+
+        def wrapped(request: web.Request, m: Any = middleware, h: Handler = handler) -> Any:
+            return m(request, h)
+
+        handler = wrapped
+    return handler
+
+
+class LeanRequest(dict[Any, Any]):
+    """What the core's endpoint handler and the access log read of a ``web.Request``, for a
+    GET without a body; its storage (``request[key]``) is the dict itself."""
+
+    __slots__ = ("_query", "config_dict", "headers", "host", "match_info", "path", "remote")
+
+    method = "GET"
+    body_exists = False
+
+    def __init__(
+        self,
+        path: str,
+        query: str,
+        headers: CIMultiDictProxy[str],
+        remote: str | None,
+        app: web.Application,
+    ) -> None:
+        super().__init__()
+        self.path = path
+        self._query = query
+        self.headers = headers
+        self.host = headers.get("Host", "")
+        self.remote = remote
+        self.config_dict = app
+        self.match_info: Mapping[str, str] = _NO_PARAMS  # a plain path's
+
+    @property
+    def rel_url(self) -> URL:
+        return URL.build(path=self.path, query_string=self._query, encoded=True)
+
+    @property
+    def query(self) -> MultiDictProxy[str]:
+        return self.rel_url.query
+
+    @property
+    def path_qs(self) -> str:
+        return f"{self.path}?{self._query}" if self._query else self.path
+
+
+class HeadReader:
+    """Reads a chunk of a connection with llhttp: the request the lane serves if the chunk is
+    exactly one whole GET head, keep-alive HTTP/1.1, with a Host, without a body, upgrade or
+    expectation; else None, and the chunk is left to aiohttp (the reader is then spent)."""
+
+    __slots__ = ("_begun", "_complete", "_headers", "_parser", "_url")
+
+    def __init__(self) -> None:
+        self._parser = httptools.HttpRequestParser(self)
+        self._begun = 0
+        self._complete = False
+        self._url = b""
+        self._headers: list[tuple[bytes, bytes]] = []
+
+    def read(self, data: bytes, max_headers: int) -> tuple[str, str, CIMultiDictProxy[str]] | None:
+        """The path, query and headers of ``data``'s request, if the lane serves it; past
+        ``max_headers`` headers, aiohttp refuses it."""
+        self._begun = 0
+        self._complete = False
+        try:
+            self._parser.feed_data(data)
+        except httptools.HttpParserError:  # an upgrade too: aiohttp answers either
+            return None
+        parser = self._parser
+        if (
+            self._begun != 1
+            or not self._complete
+            or parser.get_method() != b"GET"
+            or parser.get_http_version() != "1.1"
+            or not parser.should_keep_alive()
+            or len(self._headers) > max_headers
+        ):
+            return None
+        target = self._url.decode("utf-8", "surrogateescape")
+        path, _, query = target.partition("?")
+        if not path.startswith("/") or "#" in query or any(m in path for m in _UNPLAIN):
+            return None
+        headers = CIMultiDict(
+            (n.decode("utf-8", "surrogateescape"), v.decode("utf-8", "surrogateescape"))
+            for n, v in self._headers
+        )
+        if "Host" not in headers or any(h in headers for h in _NOT_PLAIN_HEADERS):
+            return None
+        return path, query, CIMultiDictProxy(headers)
+
+    # llhttp's callbacks
+
+    def on_message_begin(self) -> None:
+        self._begun += 1
+        self._url = b""
+        self._headers = []
+
+    def on_url(self, url: bytes) -> None:
+        self._url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._headers.append((name, value))
+
+    def on_message_complete(self) -> None:
+        self._complete = True
+
+
+# What makes a path or a request other than the plainest: escapes, dot or empty segments
+# (aiohttp normalises them); a body, an expectation, an upgrade.
+_UNPLAIN = ("%", "/.", "//")
+_NOT_PLAIN_HEADERS = ("Content-Length", "Transfer-Encoding", "Expect", "Upgrade")
+
+
+class Clock:
+    """The ``Date`` header, formatted once a second."""
+
+    __slots__ = ("_second", "_text")
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._text = ""
+
+    def date(self) -> str:
+        second = int(time.time())
+        if second != self._second:
+            self._second = second
+            self._text = formatdate(second, usegmt=True)
+        return self._text
+
+
+def response_bytes(response: web.StreamResponse, date: str) -> bytes:
+    """``response`` to a keep-alive HTTP/1.1 GET, as aiohttp writes it: its headers in their
+    order (no Server), then Content-Length, a default Content-Type and Date where it has none;
+    no body, Content-Length nor Transfer-Encoding for 1xx, 204 and 304. ValueError for what
+    the lane does not write (cookies, compression, a streamed body, a Content-Length that is
+    not the body's) or aiohttp refuses to (a line break in a header)."""
+    if not isinstance(response, web.Response) or response.cookies or response.compression:
+        raise ValueError("not a plain response")
+    body = response.body
+    if body is None:
+        body = b""
+    elif not isinstance(body, bytes | bytearray):
+        raise ValueError("a streamed body")
+    status = response.status
+    empty = status < 200 or status in _NO_BODY
+    headers = response.headers
+    lines = [f"HTTP/1.1 {status} {response.reason}\r\n"]
+    for name, value in headers.items():
+        low = name.lower()
+        if low == "server" or (empty and low in _EMPTY_FRAMING):
+            continue
+        lines.append(f"{name}: {value}\r\n")
+    if not empty:
+        declared = headers.get("Content-Length")
+        if declared is None:
+            lines.append(f"Content-Length: {len(body)}\r\n")
+        elif declared.strip() != str(len(body)):
+            raise ValueError("a Content-Length that is not the body's")
+        if body and "Content-Type" not in headers:
+            lines.append("Content-Type: application/octet-stream\r\n")
+    if "Date" not in headers:
+        lines.append(f"Date: {date}\r\n")
+    lines.append("\r\n")
+    text = "".join(lines)
+    if text.count("\n") != len(lines) or text.count("\r") != len(lines):  # one CRLF a line
+        raise ValueError("a line break in a response header")
+    head = text.encode("utf-8", "surrogateescape")
+    return head if empty or not body else head + bytes(body)
