@@ -12,6 +12,7 @@ from propylon.identity import Identity
 from propylon.proxy.errors import MergedError, status_of
 from propylon.proxy.types import Headers, Proxy, Response
 from propylon.render import get_renderer
+from propylon.router.answer import Answer, web_response
 from propylon.router.clientip import ClientIPFinder, peer_address
 from propylon.router.lean import lean_handler
 from propylon.router.request import DEFAULT_READ_TIMEOUT, new_request_reader
@@ -38,30 +39,30 @@ def new_endpoint_handler(
     completed = identity.completed_header
     prefix = f"[ENDPOINT: {endpoint.endpoint}]"
 
-    def fail(exc: BaseException) -> web.Response:
+    def fail(exc: BaseException) -> Answer:
         _log_error(log, prefix, exc)
-        headers = {gateway_header: gateway_value, completed: "false"}
+        headers = [(gateway_header, gateway_value), (completed, "false")]
         body = b""
         if return_error_msg:
             body = str(exc).encode()
-            headers["Content-Type"] = getattr(exc, "content_type", "") or TEXT
-        return web.Response(status=status_of(exc), body=body, headers=headers)
+            headers.append(("Content-Type", getattr(exc, "content_type", "") or TEXT))
+        return Answer(status_of(exc), headers, body)
 
-    def respond(response: Response, accept: str) -> web.Response:
+    def respond(response: Response, accept: str) -> Answer:
         body, content_type = render(response.data, accept)
-        headers = {gateway_header: gateway_value, "Content-Type": content_type}
+        headers = [(gateway_header, gateway_value), ("Content-Type", content_type)]
         if response.is_complete and response.data:
-            headers[completed] = "true"
+            headers.append((completed, "true"))
             if cache_control:
-                headers["Cache-Control"] = cache_control
+                headers.append(("Cache-Control", cache_control))
         else:
-            headers[completed] = "false"
-        out = web.Response(body=body, headers=headers)
+            headers.append((completed, "false"))
         if response.metadata.headers and response.data:
-            _add_headers(out, response.metadata.headers)  # as Lura: set by modifiers, modules
-        return out
+            _add_headers(headers, response.metadata.headers)  # as Lura: set by modifiers, modules
+            return Answer(200, headers, body)
+        return Answer(200, headers, body, plain=True)
 
-    async def handle(request: web.Request) -> web.StreamResponse:
+    async def answer(request: web.Request) -> Answer:
         try:
             response = await proxy(await read_request(request))
         except web.HTTPException:
@@ -77,26 +78,41 @@ def new_endpoint_handler(
         except Exception as exc:  # what HTTP cannot carry: huge ints, XML names, plugin headers
             return fail(exc)
 
-    return lean_handler(handle)
+    async def handle(request: web.Request) -> web.StreamResponse:
+        return web_response(await answer(request))
+
+    return lean_handler(handle, answer)
 
 
-def _add_headers(out: web.StreamResponse, headers: Headers) -> None:
+def _add_headers(out: list[tuple[str, str]], headers: Headers) -> None:
     """Checked here: aiohttp would only fail once the response is being written."""
     for key, values in headers.items():
         for value in values:
             if not (isinstance(key, str) and isinstance(value, str)) or "\n" in value:
                 raise ValueError(f"response header {key!r}: {value!r:.60} cannot be sent")
-            out.headers.add(key, value)
+            out.append((key, value))
 
 
 def _pass_through(
     response: Response, gateway_header: str, gateway_value: str, completed: str
-) -> web.Response:
-    out = web.Response(status=response.metadata.status_code or 200, body=response.raw or b"")
-    _add_headers(out, response.metadata.headers)
-    out.headers[gateway_header] = gateway_value
-    out.headers[completed] = "false"
-    return out
+) -> Answer:
+    headers: list[tuple[str, str]] = []
+    _add_headers(headers, response.metadata.headers)
+    _set(headers, gateway_header, gateway_value)
+    _set(headers, completed, "false")
+    return Answer(response.metadata.status_code or 200, headers, response.raw or b"")
+
+
+def _set(headers: list[tuple[str, str]], name: str, value: str) -> None:
+    """``name`` set to ``value`` as a multidict sets it: in the place of the first of that
+    name (any case), the others removed; else last."""
+    low = name.lower()
+    at = next((i for i, (key, _) in enumerate(headers) if key.lower() == low), None)
+    if at is None:
+        headers.append((name, value))
+        return
+    headers[at] = (name, value)
+    headers[at + 1 :] = [(k, v) for k, v in headers[at + 1 :] if k.lower() != low]
 
 
 def _log_error(log: logging.Logger, prefix: str, exc: BaseException) -> None:

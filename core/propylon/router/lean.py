@@ -30,20 +30,23 @@ from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy, MultiDictProxy
 from yarl import URL
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+from propylon.router.answer import Answer, wire_bytes
 
-_CORE_HANDLERS: weakref.WeakSet[Any] = weakref.WeakSet()
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# What the lane calls: a core endpoint handler's answer (or a response, from a middleware).
+LaneHandler = Callable[[web.Request], Awaitable["Answer | web.StreamResponse"]]
+
+# The core's endpoint handlers (aiohttp's), each with its lean variant (answering an Answer).
+_CORE_HANDLERS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 _MIDDLEWARES: weakref.WeakSet[Any] = weakref.WeakSet()
 _SIGNALS: weakref.WeakSet[Any] = weakref.WeakSet()
-# Statuses whose response has no body, and the headers framing one they lose.
-_NO_BODY = frozenset((204, 304))
-_EMPTY_FRAMING = frozenset(("content-length", "transfer-encoding"))
 _NO_PARAMS: Mapping[str, str] = MappingProxyType({})
 
 
-def lean_handler(handler: Handler) -> Handler:
-    """Marks the core's endpoint handler: a route still holding it is in the lane."""
-    _CORE_HANDLERS.add(handler)
+def lean_handler(handler: Handler, answer: LaneHandler) -> Handler:
+    """Marks the core's endpoint ``handler``: a route still holding it is in the lane, served
+    by ``answer``, the same handler before its answer is made a ``web.Response``."""
+    _CORE_HANDLERS[handler] = answer
     return handler
 
 
@@ -66,14 +69,17 @@ class Lanes:
     __slots__ = ("app", "by_route", "handlers", "routed")
 
     def __init__(
-        self, app: web.Application, handlers: dict[str, Handler], by_route: dict[Any, Handler]
+        self,
+        app: web.Application,
+        handlers: dict[str, LaneHandler],
+        by_route: dict[Any, LaneHandler],
     ) -> None:
         self.app = app
         self.handlers = handlers
         self.by_route = by_route
         self.routed = len(by_route) > len(handlers)  # some have parameters
 
-    async def resolve(self, request: LeanRequest) -> Handler | None:
+    async def resolve(self, request: LeanRequest) -> LaneHandler | None:
         """What serves ``request`` as aiohttp would route it, if that is in the lane."""
         match = await self.app.router.resolve(cast(web.Request, request))
         if match.http_exception is not None:
@@ -90,23 +96,24 @@ def lean_routes(app: web.Application) -> Lanes | None:
         return None
     if any(s not in _SIGNALS for s in app.on_response_prepare):
         return None
-    handlers: dict[str, Handler] = {}
-    by_route: dict[Any, Handler] = {}
+    handlers: dict[str, LaneHandler] = {}
+    by_route: dict[Any, LaneHandler] = {}
     for resource in app.router.resources():
         for route in resource:
             if route.method != "GET" or route.handler not in _CORE_HANDLERS:
                 continue
-            served = by_route[route.handler] = _through(list(app.middlewares), route.handler)
+            answer = _CORE_HANDLERS[route.handler]
+            served = by_route[route.handler] = _through(list(app.middlewares), answer)
             if isinstance(resource, web.PlainResource):
                 handlers.setdefault(resource.canonical, served)
     return Lanes(app, handlers, by_route) if by_route else None
 
 
-def _through(middlewares: list[Any], handler: Handler) -> Handler:
+def _through(middlewares: list[Any], handler: LaneHandler) -> LaneHandler:
     """``handler`` inside the application's middlewares, the first outermost, as aiohttp."""
     for middleware in reversed(middlewares):
 
-        def wrapped(request: web.Request, m: Any = middleware, h: Handler = handler) -> Any:
+        def wrapped(request: web.Request, m: Any = middleware, h: LaneHandler = handler) -> Any:
             return m(request, h)
 
         handler = wrapped
@@ -238,40 +245,18 @@ class Clock:
 
 
 def response_bytes(response: web.StreamResponse, date: str) -> bytes:
-    """``response`` to a keep-alive HTTP/1.1 GET, as aiohttp writes it: its headers in their
-    order (no Server), then Content-Length, a default Content-Type and Date where it has none;
-    no body, Content-Length nor Transfer-Encoding for 1xx, 204 and 304. ValueError for what
-    the lane does not write (cookies, compression, a streamed body, a Content-Length that is
-    not the body's) or aiohttp refuses to (a line break in a header)."""
-    if not isinstance(response, web.Response) or response.cookies or response.compression:
+    """A ``web.Response`` (an HTTP exception raised in the lane) written as ``answer_bytes``
+    writes an answer; ValueError for one the lane does not write (cookies, compression, a
+    streamed body)."""
+    if not isinstance(response, web.Response) or response.compression:
         raise ValueError("not a plain response")
+    if getattr(response, "_cookies", None) or (
+        not hasattr(response, "_cookies") and response.cookies
+    ):  # read without making the cookie jar aiohttp makes on first use
+        raise ValueError("a response with cookies")
     body = response.body
     if body is None:
         body = b""
     elif not isinstance(body, bytes | bytearray):
         raise ValueError("a streamed body")
-    status = response.status
-    empty = status < 200 or status in _NO_BODY
-    headers = response.headers
-    lines = [f"HTTP/1.1 {status} {response.reason}\r\n"]
-    for name, value in headers.items():
-        low = name.lower()
-        if low == "server" or (empty and low in _EMPTY_FRAMING):
-            continue
-        lines.append(f"{name}: {value}\r\n")
-    if not empty:
-        declared = headers.get("Content-Length")
-        if declared is None:
-            lines.append(f"Content-Length: {len(body)}\r\n")
-        elif declared.strip() != str(len(body)):
-            raise ValueError("a Content-Length that is not the body's")
-        if body and "Content-Type" not in headers:
-            lines.append("Content-Type: application/octet-stream\r\n")
-    if "Date" not in headers:
-        lines.append(f"Date: {date}\r\n")
-    lines.append("\r\n")
-    text = "".join(lines)
-    if text.count("\n") != len(lines) or text.count("\r") != len(lines):  # one CRLF a line
-        raise ValueError("a line break in a response header")
-    head = text.encode("utf-8", "surrogateescape")
-    return head if empty or not body else head + bytes(body)
+    return wire_bytes(response.status, response.reason, response.headers.items(), bytes(body), date)

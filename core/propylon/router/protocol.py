@@ -43,7 +43,15 @@ from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
 from propylon.config.model import ServiceConfig
-from propylon.router.lean import Clock, HeadReader, Lanes, LeanRequest, response_bytes
+from propylon.router.answer import Answer, answer_bytes
+from propylon.router.lean import (
+    Clock,
+    HeadReader,
+    LaneHandler,
+    Lanes,
+    LeanRequest,
+    response_bytes,
+)
 from propylon.router.request import DEFAULT_READ_TIMEOUT
 
 log = logging.getLogger("propylon.server")
@@ -55,7 +63,6 @@ DEFAULT_LINE_BYTES = 8190
 TOO_MANY_HEADERS = "Too many headers received"  # aiohttp's message: too large, as a whole
 
 _RequestHandler = Callable[[BaseRequest], Awaitable[StreamResponse]]
-_LaneHandler = Callable[[web.Request], Awaitable[StreamResponse]]
 DATES = Clock()
 
 
@@ -229,9 +236,7 @@ class GatewayProtocol(RequestHandler):
         self._lane_task = asyncio.get_running_loop().create_task(answer)
         return True
 
-    async def _answer(
-        self, handler: _LaneHandler | None, request: LeanRequest, data: bytes
-    ) -> None:
+    async def _answer(self, handler: LaneHandler | None, request: LeanRequest, data: bytes) -> None:
         if handler is None:  # a path with parameters: routed as aiohttp routes it
             assert self._lanes is not None
             handler = await self._lanes.resolve(request)
@@ -249,7 +254,10 @@ class GatewayProtocol(RequestHandler):
                 response = await handler(cast(web.Request, request))
             except web.HTTPException as exc:
                 response = exc
-            answer = response_bytes(response, DATES.date())
+            if isinstance(response, Answer):
+                answer = answer_bytes(response, DATES.date())
+            else:
+                answer = response_bytes(response, DATES.date())
         except Exception as exc:  # what aiohttp would answer 500 for, and close
             log.error("error answering %s %s: %r", request.method, request.path, exc)
             answer = b""

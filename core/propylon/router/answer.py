@@ -1,0 +1,85 @@
+"""An endpoint's answer before it is written: status, headers in order, body.
+
+The core's endpoint handler makes one; aiohttp writes it as a ``web.Response``
+(``web_response``), the lean lane writes its bytes itself (``answer_bytes``) as aiohttp would:
+the headers in their order (never Server), then Content-Length, a default Content-Type when
+there is a body and none, Date; no body, Content-Length nor Transfer-Encoding for 1xx, 204
+and 304.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from http import HTTPStatus
+
+from aiohttp import web
+from multidict import CIMultiDict
+
+# aiohttp's reason phrases: the standard ones, else none.
+REASONS = {status.value: status.phrase for status in HTTPStatus}
+_NO_BODY = frozenset((204, 304))
+_EMPTY_FRAMING = frozenset(("content-length", "transfer-encoding"))
+
+
+class Answer:
+    __slots__ = ("body", "headers", "plain", "status")
+
+    def __init__(
+        self, status: int, headers: list[tuple[str, str]], body: bytes, plain: bool = False
+    ) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+        # Only the gateway's own headers (no framing, Date, Server, line break; a
+        # Content-Type with any body) and a status with a body: written without checks.
+        self.plain = plain
+
+
+def web_response(answer: Answer) -> web.Response:
+    return web.Response(status=answer.status, body=answer.body, headers=CIMultiDict(answer.headers))
+
+
+def answer_bytes(answer: Answer, date: str) -> bytes:
+    """``answer`` to a keep-alive HTTP/1.1 GET, as aiohttp writes it."""
+    status = answer.status
+    if answer.plain:
+        fields = "".join([f"{name}: {value}\r\n" for name, value in answer.headers])
+        head = f"HTTP/1.1 {status} {REASONS.get(status, '')}\r\n{fields}"
+        tail = f"Content-Length: {len(answer.body)}\r\nDate: {date}\r\n\r\n"
+        return (head + tail).encode("utf-8", "surrogateescape") + answer.body
+    return wire_bytes(status, REASONS.get(status, ""), answer.headers, answer.body, date)
+
+
+def wire_bytes(
+    status: int, reason: str, headers: Iterable[tuple[str, str]], body: bytes, date: str
+) -> bytes:
+    """The status line, ``headers`` and what aiohttp adds, then ``body``. ValueError for what
+    aiohttp refuses to write (a line break in a header or the reason) or would write other
+    than it says (a Content-Length that is not the body's)."""
+    empty = status < 200 or status in _NO_BODY
+    lines = [f"HTTP/1.1 {status} {reason}\r\n"]
+    seen: set[str] = set()
+    declared = None
+    for name, value in headers:
+        low = name.lower()
+        seen.add(low)
+        if low == "server" or (empty and low in _EMPTY_FRAMING):
+            continue
+        if low == "content-length" and declared is None:
+            declared = value
+        lines.append(f"{name}: {value}\r\n")
+    if not empty:
+        if declared is None:
+            lines.append(f"Content-Length: {len(body)}\r\n")
+        elif declared.strip() != str(len(body)):
+            raise ValueError("a Content-Length that is not the body's")
+        if body and "content-type" not in seen:
+            lines.append("Content-Type: application/octet-stream\r\n")
+    if "date" not in seen:
+        lines.append(f"Date: {date}\r\n")
+    lines.append("\r\n")
+    text = "".join(lines)
+    if text.count("\n") != len(lines) or text.count("\r") != len(lines):  # one CRLF a line
+        raise ValueError("a line break in a response header")
+    head = text.encode("utf-8", "surrogateescape")
+    return head if empty or not body else head + body
