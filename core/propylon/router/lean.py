@@ -1,14 +1,15 @@
 """The lean lane: the plainest requests served without aiohttp's request and response machinery.
 
 aiohttp's server costs more per request than the whole proxy pipeline behind it (the parser's
-message, a ``web.Request``, routing, middlewares, ``prepare``, the writer). Most requests to
-a gateway are the plainest kind: a GET with no body, on keep-alive HTTP/1.1, to an endpoint
-path without parameters, that no module handles at the router layer. Those the connection
-protocol (``propylon.router.protocol``) parses itself with llhttp and hands straight to the
-core's endpoint handler, the same function aiohttp would call, through the same middlewares;
-the response it returns is written as aiohttp writes it. Anything else on a connection (a
-body, a HEAD, a path with parameters or escapes, a module's handler, a malformed head...) and
-everything after it on that connection goes through aiohttp, unchanged.
+message, a ``web.Request``, middlewares, ``prepare``, the writer). Most requests to a
+gateway are the plainest kind: a GET with no body, on keep-alive HTTP/1.1, to an endpoint no
+module handles at the router layer. Those the connection protocol
+(``propylon.router.protocol``) parses itself with llhttp and hands straight to the core's
+endpoint handler (its variant answering an ``Answer``), through the same middlewares; a path
+with parameters is routed by aiohttp's router. The answer is written as aiohttp writes it.
+Anything else on a connection (a body, a HEAD, a path with escapes, a module's handler, a
+malformed head...) and everything after it on that connection goes through aiohttp,
+unchanged.
 
 The lane exists only when nothing an edition added could be skipped: every application
 middleware is one the lane runs (``lean_middleware``), no module answers
