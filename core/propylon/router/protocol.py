@@ -239,7 +239,10 @@ class GatewayProtocol(RequestHandler):
     async def _answer(self, handler: LaneHandler | None, request: LeanRequest, data: bytes) -> None:
         if handler is None:  # a path with parameters: routed as aiohttp routes it
             assert self._lanes is not None
-            handler = await self._lanes.resolve(request)
+            try:
+                handler = await self._lanes.resolve(request)
+            except Exception:  # a resource needing more of a request than the lane has
+                handler = None
             if handler is None:  # not the lane's: aiohttp's, from this request on
                 self._lane_task = None
                 self._lanes = self._head_reader = None
