@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import socket
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -395,3 +396,26 @@ def test_idle_connections_are_bounded_across_hosts(loop_thread: Any) -> None:
     hosts = ["127.0.0.1", "localhost"]  # two origins, one server
     assert _connections_for(loop_thread, ClientOptions(), hosts, 3) == 2
     assert _connections_for(loop_thread, ClientOptions(max_idle=1), hosts, 3) == 4
+
+
+def test_backend_connections_send_tcp_keep_alive_probes(loop_thread: Any) -> None:
+    backend = RawBackend(loop_thread, lambda r, w, _n: _answer_each(r, w))
+    pool = ClientPool(options=ClientOptions(tcp_keep_alive=20))
+
+    async def probe() -> tuple[int, int]:
+        origin, _target = pool._route(backend.url + "/")
+        conn = await origin.connect()
+        try:
+            sock = conn.transport.get_extra_info("socket") if conn.transport else None
+            assert sock is not None
+            return (
+                sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),
+                sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE),
+            )
+        finally:
+            conn.close()
+
+    try:
+        assert loop_thread.run(probe()) == (1, 20)
+    finally:
+        backend.close()
