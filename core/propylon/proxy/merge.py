@@ -88,7 +88,7 @@ def new_parallel_merge(endpoint: EndpointConfig) -> MergeMiddleware:
     def middleware(*proxies: Proxy) -> Proxy:
         async def parallel_merge(request: Request) -> Response:
             loop = asyncio.get_running_loop()
-            tasks = [asyncio.ensure_future(p(request.clone())) for p in proxies]
+            tasks = [loop.create_task(p(request.clone())) for p in proxies]
             waiter = _AllDone(loop, len(tasks))
             for task in tasks:
                 task.add_done_callback(waiter.one_done)
