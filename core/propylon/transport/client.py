@@ -16,7 +16,6 @@ from __future__ import annotations
 import ssl
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from multidict import CIMultiDictProxy
 from yarl import URL
@@ -40,6 +39,7 @@ from propylon.transport.limits import (
     service_limits,
 )
 from propylon.transport.origin import Address, IdleCount, Origin
+from propylon.transport.wire import RawHeaders, decode_headers
 from propylon.types import Headers
 
 __all__ = ["BackendResponse", "BodyTooLarge", "ClientPool", "TooManyRedirects"]
@@ -53,12 +53,41 @@ _REPEATABLE = frozenset(("GET", "HEAD", "OPTIONS", "TRACE"))
 _CREDENTIALS = frozenset(("authorization", "www-authenticate", "cookie", "cookie2"))
 
 
-@dataclass(slots=True)
 class BackendResponse:
-    status: int
-    headers: CIMultiDictProxy[str]
-    body: bytes
-    url: str
+    """A backend's answer: status, headers, the (decoded) body and the URL that gave it.
+
+    The pool's own answers keep the headers as the parser read them, and make the multidict
+    when something reads ``headers``: most calls (a JSON backend's) never do.
+    """
+
+    __slots__ = ("_headers", "_raw", "body", "status", "url")
+
+    def __init__(self, status: int, headers: CIMultiDictProxy[str], body: bytes, url: str) -> None:
+        self.status = status
+        self._headers: CIMultiDictProxy[str] | None = headers
+        self._raw: RawHeaders = ()
+        self.body = body
+        self.url = url
+
+    @classmethod
+    def parsed(cls, status: int, raw: RawHeaders, body: bytes, url: str) -> BackendResponse:
+        """An answer whose headers are made from ``raw`` when first read."""
+        made = cls.__new__(cls)
+        made.status, made._headers, made._raw, made.body, made.url = status, None, raw, body, url
+        return made
+
+    @property
+    def headers(self) -> CIMultiDictProxy[str]:
+        if self._headers is None:
+            self._headers = CIMultiDictProxy(decode_headers(self._raw))
+        return self._headers
+
+    @headers.setter
+    def headers(self, value: CIMultiDictProxy[str]) -> None:
+        self._headers = value
+
+    def __repr__(self) -> str:
+        return f"BackendResponse(status={self.status}, url={self.url!r}, {len(self.body)} bytes)"
 
 
 # The contract of the HTTP client layer, which plugins and modules may replace or decorate.
@@ -165,7 +194,7 @@ class ClientPool:
                 origin.keep(conn, now)
                 raise
             origin.keep(conn, now)
-            return BackendResponse(reply.status, CIMultiDictProxy(reply.headers), reply.body, url)
+            return BackendResponse.parsed(reply.status, reply.raw, reply.body, url)
 
     def _route(self, url: str) -> tuple[Origin, str]:
         """The origin of ``url`` and the request target (path and query) sent to it."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import zlib
+from collections.abc import Sequence
 from typing import Final, cast
 
 import httptools
@@ -30,17 +31,35 @@ from propylon.transport.limits import LARGE_BODY
 _DONE: Final = 0
 # The decoders of the content codings a response may use, as aiohttp and Go's client decode.
 _GZIP_BITS = 16 + zlib.MAX_WBITS
+# The lengths of the framing headers' names (content-encoding, content-length,
+# transfer-encoding): a cheap first test.
+_FRAMING_LENGTHS = frozenset((16, 14, 17))
+
+
+# A response's headers as llhttp gave them: (name, value) bytes, in order.
+RawHeaders = Sequence[tuple[bytes, bytes]]
+
+
+def decode_headers(raw: RawHeaders) -> CIMultiDict[str]:
+    """``raw`` as aiohttp's client decoded them: names in latin-1, values in UTF-8."""
+    return CIMultiDict(
+        [(n.decode("latin-1"), v.decode("utf-8", "surrogateescape")) for n, v in raw]
+    )
 
 
 class Reply:
     """A parsed response: status, headers as sent, and the (decoded) body."""
 
-    __slots__ = ("body", "headers", "status")
+    __slots__ = ("body", "raw", "status")
 
-    def __init__(self, status: int, headers: CIMultiDict[str], body: bytes) -> None:
+    def __init__(self, status: int, raw: RawHeaders, body: bytes) -> None:
         self.status = status
-        self.headers = headers
+        self.raw = raw
         self.body = body
+
+    @property
+    def headers(self) -> CIMultiDict[str]:
+        return decode_headers(self.raw)
 
 
 class Connection(asyncio.Protocol):
@@ -57,7 +76,7 @@ class Connection(asyncio.Protocol):
         self._waiter: asyncio.Future[int] | None = None
         self._error: BaseException | None = None
         self._raw: list[tuple[bytes, bytes]] = []
-        self._headers: CIMultiDict[str] | None = None
+        self._headed = False  # the response's head was read
         self._chunks: list[bytes] = []
         self._size = 0
         self._limit = 0
@@ -101,7 +120,7 @@ class Connection(asyncio.Protocol):
         self.closed = True
         if self._waiter is None or self._complete:
             return
-        if self._headers is not None and self._until_eof:
+        if self._headed and self._until_eof:
             self._finish()  # a body without length or chunks ends where the connection does
         else:
             self._fail(ConnectionClosed(self.origin))
@@ -164,7 +183,7 @@ class Connection(asyncio.Protocol):
     def _begin(self, limit: int, head_only: bool) -> None:
         self._error = None
         self._raw = []
-        self._headers = None
+        self._headed = False
         self._chunks = []
         self._size = 0
         self._limit = limit
@@ -177,12 +196,10 @@ class Connection(asyncio.Protocol):
         self._keep_alive = False
 
     def _reply(self) -> Reply:
-        headers = self._headers
-        assert headers is not None
         chunks = self._chunks
         self._chunks = []  # a kept connection must not hold on to its last body
         body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        return Reply(self._status, headers, body)
+        return Reply(self._status, self._raw, body)
 
     def _wake(self, need: int) -> None:
         waiter = self._waiter
@@ -242,23 +259,30 @@ class Connection(asyncio.Protocol):
         if self._head_timer is not None:
             self._head_timer.cancel()
             self._head_timer = None
-        headers = self._headers = CIMultiDict(
-            [(n.decode("latin-1"), v.decode("utf-8", "surrogateescape")) for n, v in self._raw]
-        )
+        self._headed = True
         self._keep_alive = self._parser.should_keep_alive()
         if self._head_only:
             self._reset_parser = True  # llhttp would wait for the body HEAD announces
             self._finish()
             return
-        coding = headers.get("Content-Encoding")
-        length = headers.get("Content-Length")
+        coding = length = None
+        chunked = False
+        for name, value in self._raw:  # the first of each, as a multidict's get
+            if len(name) in _FRAMING_LENGTHS:
+                low = name.lower()
+                if low == b"content-encoding" and coding is None:
+                    coding = value.decode("utf-8", "surrogateescape")
+                elif low == b"content-length" and length is None:
+                    length = value.decode("latin-1")
+                elif low == b"transfer-encoding":
+                    chunked = True
         if coding is not None:
             coding = coding.strip().lower()
             if coding in ("gzip", "x-gzip"):
                 self._decoder = zlib.decompressobj(_GZIP_BITS)
             elif coding == "deflate":
                 self._decoder = zlib.decompressobj(zlib.MAX_WBITS + 32)
-        if length is not None and "Transfer-Encoding" not in headers:
+        if length is not None and not chunked:
             try:
                 declared = int(length)
             except ValueError:
@@ -270,7 +294,7 @@ class Connection(asyncio.Protocol):
                 self._sized = True
                 if declared >= LARGE_BODY:
                     self._pause_for(declared)
-        elif "Transfer-Encoding" not in headers and status not in (204, 304):
+        elif not chunked and status not in (204, 304):
             self._until_eof = True
 
     def on_body(self, body: bytes) -> None:
