@@ -40,10 +40,6 @@ def syslog_address() -> str | tuple[str, int]:
     return address
 
 
-def configured(service: ServiceConfig) -> bool:
-    return any(ns.of(service) is not None for ns in (LOGGING, GELF, LOGSTASH))
-
-
 def apply(service: ServiceConfig) -> list[str]:
     """Installs the handlers the service asks for; returns the problems (one line each)."""
     options = LOGGING.of(service)

@@ -5,8 +5,6 @@ definition, which names exactly one of them."""
 
 from __future__ import annotations
 
-import difflib
-
 from propylon_martian import bodies, cookies, groups, headers, query, urls, verifiers
 from propylon_martian.definition import PARSERS, DefinitionError, Fields, Result
 
@@ -28,6 +26,8 @@ def parse(raw: object, at: str) -> Result:
     where = f"{at}.{name}" if at else str(name)
     known = PARSERS.get(str(name))
     if known is None:
+        import difflib  # only to word an error
+
         close = difflib.get_close_matches(str(name), PARSERS, n=1, cutoff=0.8)
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise DefinitionError(where, f"unknown modifier{hint}")

@@ -10,7 +10,6 @@ A gateway built without the hook (in-process tests) makes its own, for itself al
 from __future__ import annotations
 
 import mmap
-import multiprocessing
 import socket
 import threading
 from contextlib import AbstractContextManager
@@ -72,6 +71,8 @@ def prefork(service: ServiceConfig, workers: int) -> None:
         listener = listen(options) if options.port else None
     except ListenError as exc:
         raise SystemExit(f"ERROR: {exc}") from None
+    import multiprocessing  # here: a gateway without the namespace never loads it
+
     lock = multiprocessing.get_context("fork").Lock()
     _prepared.append((service, Shared(_memory(options), lock, listener)))
 
