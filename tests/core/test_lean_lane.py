@@ -13,7 +13,10 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from propylon.router.lean import response_bytes
+from propylon.config import load_service
+from propylon.gateway import build_application
+from propylon.router.lean import lean_routes, response_bytes
+from propylon.router.protocol import GatewayProtocol, ServerOptions
 
 from tests.conftest import LOOPBACK
 
@@ -235,3 +238,47 @@ def test_a_response_without_a_body_has_no_framing() -> None:
     response = web.Response(status=304, headers={"ETag": "x", "Transfer-Encoding": "chunked"})
     written = response_bytes(response, "D")
     assert written == b"HTTP/1.1 304 Not Modified\r\nETag: x\r\nDate: D\r\n\r\n"
+
+
+def test_plain_gets_take_the_lane_and_a_body_turns_the_connection_over(
+    loop_thread: Any, module_servers: Any
+) -> None:
+    """The comparisons above would hold with no lane at all: this pins that one serves.
+    ``_idle`` is set only by a lane answer; ``_lanes`` goes when aiohttp takes over."""
+    url = module_servers.start(_backend())
+    app = build_application(load_service(service(endpoint("/json", backend(url, "/json")))))
+    made: list[GatewayProtocol] = []
+
+    async def exchange() -> tuple[bool, bool, bool]:
+        runner = web.AppRunner(app, handle_signals=False)
+        await runner.setup()
+        assert runner.server is not None
+        lanes = lean_routes(app)
+        assert lanes is not None and "/json" in lanes.handlers
+        loop = asyncio.get_running_loop()
+        options = ServerOptions()
+
+        def protocol() -> GatewayProtocol:
+            made.append(GatewayProtocol(runner.server, options=options, lanes=lanes, loop=loop))
+            return made[-1]
+
+        listener = await loop.create_server(protocol, LOOPBACK, 0)
+        port = listener.sockets[0].getsockname()[1]
+        reader, writer = await asyncio.open_connection(LOOPBACK, port)
+        try:
+            writer.write(b"GET /json HTTP/1.1\r\nHost: gw\r\n\r\n")
+            await reader.readuntil(b'"a":1')
+            served_in_lane = made[0]._idle and made[0]._lanes is not None
+            writer.write(TO_AIOHTTP)
+            await reader.readuntil(b'"a":1')
+            turned_over = made[0]._lanes is None
+            writer.write(b"GET /json HTTP/1.1\r\nHost: gw\r\n\r\n")
+            await reader.readuntil(b'"a":1')
+            stays_with_aiohttp = made[0]._lanes is None and not made[0]._idle
+            return served_in_lane, turned_over, stays_with_aiohttp
+        finally:
+            writer.close()
+            listener.close()
+            await runner.cleanup()
+
+    assert loop_thread.run(exchange()) == (True, True, True)

@@ -28,7 +28,7 @@ from typing import Any, cast
 
 import httptools
 from aiohttp import web
-from multidict import CIMultiDict, CIMultiDictProxy, MultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from propylon.router.answer import Answer, wire_bytes
@@ -150,14 +150,6 @@ class LeanRequest(dict[Any, Any]):
     @property
     def rel_url(self) -> URL:
         return URL.build(path=self.path, query_string=self._query, encoded=True)
-
-    @property
-    def query(self) -> MultiDictProxy[str]:
-        return self.rel_url.query
-
-    @property
-    def path_qs(self) -> str:
-        return f"{self.path}?{self._query}" if self._query else self.path
 
 
 class HeadReader:

@@ -57,10 +57,6 @@ class Reply:
         self.raw = raw
         self.body = body
 
-    @property
-    def headers(self) -> CIMultiDict[str]:
-        return decode_headers(self.raw)
-
 
 class Connection(asyncio.Protocol):
     """Carries one exchange at a time; reusable when the last one ended cleanly."""

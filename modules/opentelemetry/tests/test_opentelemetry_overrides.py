@@ -7,8 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from propylon.config import load_service
-from propylon.sdk.testing import RecordingBackend, send
+from propylon.sdk.testing import RecordingBackend, load_config, send
 from propylon_opentelemetry.module import module
 from propylon_opentelemetry.options import LayerOverrides
 
@@ -129,7 +128,7 @@ def test_overrides_are_read_once_into_typed_options() -> None:
             }
         ],
     }
-    endpoint = load_service(raw, [module], lint=True).endpoints[0]
+    endpoint = load_config(raw, [module], lint=True).endpoints[0]
     own = endpoint.options["telemetry/opentelemetry"]
     assert isinstance(own, LayerOverrides)
     assert own.proxy is not None and own.proxy.report_headers and own.backend is None
