@@ -80,6 +80,18 @@ REQUEST_HEADER = "http.request.header."
 RESPONSE_HEADER = "http.response.header."
 
 
+def origin_of(url: str) -> str:
+    """``scheme://authority`` of ``url``: a key as bounded as the backends' hosts, where the
+    whole URL would grow with every path parameter."""
+    end = url.find("/", url.find("://") + 3)
+    return url if end < 0 else url[:end]
+
+
+def _host_and_port(origin: str) -> tuple[str, int]:
+    parts = urlsplit(origin)
+    return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+
+
 def cached_pair(build: Callable[[Any, Any], Attrs]) -> Callable[[Any, Any], Attrs]:
     """``build(a, b)`` made once per pair: a span's varying attributes, which the encoder
     caches by, kept rather than remade by each request."""
@@ -285,7 +297,7 @@ def new_backend_request(
                 duration.series_for(attrs), size.series_for(attrs))  # fmt: skip
 
     by_key = cached(series)
-    address = cached(lambda url: ((p := urlsplit(url)).hostname or "", p.port or 80))
+    by_origin = cached(_host_and_port)
     status_attribute = cached(lambda status: (("http.response.status_code", status),))
 
     def wrap(execute: HTTPExecutor) -> HTTPExecutor:
@@ -313,7 +325,7 @@ def new_backend_request(
             finally:
                 end = now()
                 if measured:
-                    ok, bad, took, sized = by_key((*address(url), status))
+                    ok, bad, took, sized = by_key((*by_origin(origin_of(url)), status))
                     ok.add()
                     if failed is not None:
                         bad.add()
