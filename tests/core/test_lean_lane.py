@@ -22,6 +22,8 @@ from tests.conftest import LOOPBACK
 
 from .cfg import backend, endpoint, service
 
+BOTS, JWT = "security/bot-detector", "auth/validator"
+SIGNED = {"alg": "RS256", "jwk_url": "http://127.0.0.1:9/keys", "disable_jwk_security": True}
 # Not the lane's: a Content-Length turns the connection over to aiohttp, for good.
 TO_AIOHTTP = b"GET /json HTTP/1.1\r\nHost: gw\r\nContent-Length: 0\r\n\r\n"
 DATE = re.compile(rb"\r\nDate: [^\r]+\r\n")
@@ -65,6 +67,10 @@ def gateway(module_gateways: Any, module_servers: Any) -> Any:
         endpoint("/down", backend("http://127.0.0.1:9", "/")),
         endpoint("/item/{id}", backend(url, "/echo/{id}")),
         endpoint("/item/{id}/tags", backend(url, "/echo/tags-{id}")),
+        # Handlers modules wrapped: one refuses the probe, one lets it through, one has no token.
+        endpoint("/bots", backend(url, "/json"), extra_config={BOTS: {"deny": ["probe/1"]}}),
+        endpoint("/people", backend(url, "/json"), extra_config={BOTS: {"deny": ["other/1"]}}),
+        endpoint("/signed", backend(url, "/json"), extra_config={JWT: SIGNED}),
     ]
     timeouts = {"read_header_timeout": "1s", "idle_timeout": "800ms"}
     return module_gateways.start(service(*endpoints, **timeouts))
@@ -121,6 +127,9 @@ def _lean_and_aiohttp(port: int, request: bytes) -> tuple[bytes, bytes]:
         "/item/..",
         "/nowhere",
         "/item/7/nothing",
+        "/bots",
+        "/people",
+        "/signed",
     ],
 )
 def test_the_lane_answers_what_aiohttp_answers(gateway: Any, target: str) -> None:
@@ -130,7 +139,12 @@ def test_the_lane_answers_what_aiohttp_answers(gateway: Any, target: str) -> Non
     ).encode()
     lean, through_aiohttp = _lean_and_aiohttp(gateway.port, request)
     assert lean == through_aiohttp
-    assert lean.startswith(b"HTTP/1.1 ")
+    status = WRAPPED.get(target)  # the others vary: only that one answers is checked
+    assert lean.startswith(b"HTTP/1.1 " + (b"%d " % status if status else b""))
+
+
+# What the endpoints modules wrapped answer the probe.
+WRAPPED = {"/bots": 403, "/people": 200, "/signed": 401}
 
 
 def test_the_backend_gets_the_same_request_either_way(gateway: Any) -> None:

@@ -24,10 +24,10 @@ from typing import Any, Protocol
 
 from propylon.proxy.errors import ProxyError
 from propylon.proxy.types import Request, Response
-from propylon.router.handler import Handler
+from propylon.router.handler import AioHandler
 
 Config = dict[str, Any]
-ServerPluginFactory = Callable[[Config, Handler], Handler]
+ServerPluginFactory = Callable[[Config, AioHandler], AioHandler]
 
 
 @dataclass

@@ -17,7 +17,7 @@ from propylon.config.core_options import PLUGIN_SERVER, PluginOptions
 from propylon.plugin.api import PluginError
 from propylon.plugin.registry import PluginRegistry
 from propylon.proxy.errors import status_of
-from propylon.router.handler import Handler
+from propylon.router.handler import AioHandler
 from propylon.router.keys import request_key, state_of
 
 NAMESPACE = PLUGIN_SERVER.name
@@ -30,7 +30,7 @@ def install_server_plugins(
     app: web.Application, options: PluginOptions, registry: PluginRegistry, log: logging.Logger
 ) -> None:
     inner_middlewares = list(app.middlewares)  # those after the plugins, when installed
-    chain: Handler = _new_dispatcher(app, inner_middlewares)
+    chain: AioHandler = _new_dispatcher(app, inner_middlewares)
     applied = []
     for name in reversed(options.name):
         factory = registry.server.get(name)
@@ -50,7 +50,7 @@ def install_server_plugins(
     outermost = chain
 
     @web.middleware
-    async def server_plugins(request: web.Request, handler: Handler) -> web.StreamResponse:
+    async def server_plugins(request: web.Request, handler: AioHandler) -> web.StreamResponse:
         request[_ROUTED] = (request.method, request.path)
         request[_INNER] = handler  # the other middlewares, then the routed handler
         try:
@@ -74,7 +74,7 @@ def install_server_plugins(
     app.middlewares.insert(0, server_plugins)
 
 
-def _new_dispatcher(app: web.Application, inner_middlewares: list) -> Handler:
+def _new_dispatcher(app: web.Application, inner_middlewares: list) -> AioHandler:
     """The gateway itself as a plugin's ``next``: a request still going where the router sent
     it continues there; one the plugins rewrote is routed again (its route's params kept under
     its state's ``route_match``) and sent through the same middlewares to its new route's handler."""
@@ -86,7 +86,7 @@ def _new_dispatcher(app: web.Application, inner_middlewares: list) -> Handler:
         if match_info.http_exception is not None:
             raise match_info.http_exception
         state_of(request).route_match = match_info
-        handler: Handler = match_info.handler
+        handler: AioHandler = match_info.handler
         for middleware in reversed(inner_middlewares):
             handler = partial(middleware, handler=handler)
         return await handler(request)

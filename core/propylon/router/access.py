@@ -20,7 +20,7 @@ from aiohttp.typedefs import Middleware
 from multidict import MultiDictProxy
 
 from propylon.router.clientip import client_ip
-from propylon.router.handler import Handler
+from propylon.router.handler import AioHandler
 from propylon.router.lean import lean_middleware
 
 log = logging.getLogger("propylon.access")
@@ -57,7 +57,7 @@ def new_access_log(skip_paths: Sequence[str]) -> Middleware:
     skip = frozenset(skip_paths)
 
     @web.middleware
-    async def access_log(request: web.Request, handler: Handler) -> web.StreamResponse:
+    async def access_log(request: web.Request, handler: AioHandler) -> web.StreamResponse:
         start = time.perf_counter()
         status = 500
         try:

@@ -1,6 +1,7 @@
 """An endpoint's answer before it is written: status, headers in order, body.
 
-The core's endpoint handler makes one; aiohttp writes it as a ``web.Response``
+The core's endpoint handler makes one, and a module's handler around it passes it on, changes
+it or answers one of its own; aiohttp writes it as a ``web.Response``
 (``web_response``), the lean lane writes its bytes itself (``answer_bytes``) as aiohttp would:
 the headers in their order (never Server), then Content-Length, a default Content-Type when
 there is a body and none, Date; no body, Content-Length nor Transfer-Encoding for 1xx, 204
@@ -22,17 +23,51 @@ _EMPTY_FRAMING = frozenset(("content-length", "transfer-encoding"))
 
 
 class Answer:
+    """What a handler answers: ``Answer(401)`` is an empty refusal."""
+
     __slots__ = ("body", "headers", "plain", "status")
 
     def __init__(
-        self, status: int, headers: list[tuple[str, str]], body: bytes, plain: bool = False
+        self,
+        status: int = 200,
+        headers: list[tuple[str, str]] | None = None,
+        body: bytes = b"",
+        plain: bool = False,
     ) -> None:
         self.status = status
-        self.headers = headers
+        self.headers = [] if headers is None else headers
         self.body = body
         # Only the gateway's own headers (no framing, Date, Server, line break; a
         # Content-Type with any body) and a status with a body: written without checks.
         self.plain = plain
+
+    def add(self, name: str, value: str) -> None:
+        """One more header (checked when written, as every header a module adds)."""
+        self.headers.append((name, value))
+        self.plain = False
+
+    def set(self, name: str, value: str) -> None:
+        """Header ``name`` set to ``value`` as a multidict sets it: in the place of the first
+        of that name (any case), the others removed; else last."""
+        low = name.lower()
+        headers = self.headers
+        at = next((i for i, (key, _) in enumerate(headers) if key.lower() == low), None)
+        self.plain = False
+        if at is None:
+            headers.append((name, value))
+            return
+        headers[at] = (name, value)
+        headers[at + 1 :] = [(k, v) for k, v in headers[at + 1 :] if k.lower() != low]
+
+    def remove(self, name: str) -> None:
+        """Every header called ``name``, in any case."""
+        low = name.lower()
+        self.headers = [(key, value) for key, value in self.headers if key.lower() != low]
+
+    def get(self, name: str) -> str | None:
+        """The first value of header ``name`` (any case)."""
+        low = name.lower()
+        return next((value for key, value in self.headers if key.lower() == low), None)
 
 
 def web_response(answer: Answer) -> web.Response:

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 from aiohttp import web
 
 from propylon.config.core_options import RouterOptions
+from propylon.router.incoming import ServerRequest
 from propylon.router.keys import CLIENT_IP_FINDER, state_of
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # Finds the client IP of a request ("" when the peer's address cannot be read).
-ClientIPFinder = Callable[[web.BaseRequest], str]
+ClientIPFinder = Callable[[ServerRequest], str]
 # gin's defaults.
 DEFAULT_IP_HEADERS = ("X-Forwarded-For", "X-Real-IP")
 
@@ -111,7 +112,7 @@ def find_client_ip(
     return str(peer)
 
 
-def peer_address(request: web.BaseRequest) -> str:
+def peer_address(request: ServerRequest) -> str:
     return request.remote or ""
 
 
@@ -123,10 +124,10 @@ def new_client_ip_finder(options: RouterOptions) -> ClientIPFinder:
         return peer_address  # nothing to parse: the hot path
     names = tuple(options.remote_ip_headers) or DEFAULT_IP_HEADERS
 
-    def search(request: web.BaseRequest) -> str:
+    def search(request: ServerRequest) -> str:
         return find_client_ip(request.remote or "", request.headers, networks, names, True)
 
-    def find(request: web.BaseRequest) -> str:
+    def find(request: ServerRequest) -> str:
         state = state_of(request)
         if state.client_ip is None:
             state.client_ip = search(request)
@@ -140,9 +141,10 @@ def install(app: web.Application, find: ClientIPFinder) -> None:
     app[CLIENT_IP_FINDER] = find
 
 
-def client_ip(request: web.Request) -> str:
+def client_ip(request: ServerRequest) -> str:
     """The client's IP address as the router options define it ("" when unknown): the
     access log, the ``X-Forwarded-For`` sent to backends and extensions (rate limits per
     IP...) all see the same one."""
-    find: ClientIPFinder = request.config_dict.get(CLIENT_IP_FINDER, peer_address)
+    # Both kinds of request hold their application's configuration (``config_dict``).
+    find: ClientIPFinder = cast(Any, request).config_dict.get(CLIENT_IP_FINDER, peer_address)
     return find(request)

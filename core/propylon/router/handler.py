@@ -1,4 +1,8 @@
-"""The endpoint handler: builds the Request, runs the endpoint's proxy, writes the Response."""
+"""The endpoint handler: builds the Request, runs the endpoint's proxy, answers the Response.
+
+A handler answers an ``Answer`` for a ``ServerRequest``: the same handler, with whatever
+modules wrapped around it, serves aiohttp's requests (``served``) and the lean lane's.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,12 @@ from propylon.proxy.types import Headers, Proxy, Response
 from propylon.render import get_renderer
 from propylon.router.answer import Answer, web_response
 from propylon.router.clientip import ClientIPFinder, peer_address
+from propylon.router.incoming import ServerRequest
 from propylon.router.lean import lean_handler
 from propylon.router.request import DEFAULT_READ_TIMEOUT, new_request_reader
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Handler = Callable[[ServerRequest], Awaitable[Answer]]
+AioHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 TEXT = "text/plain; charset=utf-8"
 
 
@@ -62,7 +68,7 @@ def new_endpoint_handler(
             return Answer(200, headers, body)
         return Answer(200, headers, body, plain=True)
 
-    async def answer(request: web.Request) -> Answer:
+    async def answer(request: ServerRequest) -> Answer:
         try:
             response = await proxy(await read_request(request))
         except web.HTTPException:
@@ -78,10 +84,16 @@ def new_endpoint_handler(
         except Exception as exc:  # what HTTP cannot carry: huge ints, XML names, plugin headers
             return fail(exc)
 
-    async def handle(request: web.Request) -> web.StreamResponse:
-        return web_response(await answer(request))
+    return answer
 
-    return lean_handler(handle, answer)
+
+def served(handler: Handler) -> AioHandler:
+    """``handler`` as aiohttp's router calls it; the lean lane calls ``handler`` itself."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        return web_response(await handler(request))
+
+    return lean_handler(handle, handler)
 
 
 def _add_headers(out: list[tuple[str, str]], headers: Headers) -> None:
@@ -98,21 +110,10 @@ def _pass_through(
 ) -> Answer:
     headers: list[tuple[str, str]] = []
     _add_headers(headers, response.metadata.headers)
-    _set(headers, gateway_header, gateway_value)
-    _set(headers, completed, "false")
-    return Answer(response.metadata.status_code or 200, headers, response.raw or b"")
-
-
-def _set(headers: list[tuple[str, str]], name: str, value: str) -> None:
-    """``name`` set to ``value`` as a multidict sets it: in the place of the first of that
-    name (any case), the others removed; else last."""
-    low = name.lower()
-    at = next((i for i, (key, _) in enumerate(headers) if key.lower() == low), None)
-    if at is None:
-        headers.append((name, value))
-        return
-    headers[at] = (name, value)
-    headers[at + 1 :] = [(k, v) for k, v in headers[at + 1 :] if k.lower() != low]
+    answer = Answer(response.metadata.status_code or 200, headers, response.raw or b"")
+    answer.set(gateway_header, gateway_value)
+    answer.set(completed, "false")
+    return answer
 
 
 def _log_error(log: logging.Logger, prefix: str, exc: BaseException) -> None:

@@ -11,6 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
+from propylon.router.incoming import ServerRequest
+
 _REQUEST_KEY = getattr(web, "RequestKey", None)
 
 
@@ -48,12 +50,12 @@ class RequestState:
 STATE = request_key("state", RequestState)
 
 
-def peek_state(request: web.BaseRequest) -> RequestState | None:
+def peek_state(request: ServerRequest) -> RequestState | None:
     """The request's state, if anything was kept on it (the common case has nothing)."""
-    return request.get(STATE) if len(request) else None
+    return request[STATE] if len(request) and STATE in request else None
 
 
-def state_of(request: web.BaseRequest) -> RequestState:
+def state_of(request: ServerRequest) -> RequestState:
     """The request's state, made on first use."""
     state = peek_state(request)
     if state is None:
@@ -61,7 +63,7 @@ def state_of(request: web.BaseRequest) -> RequestState:
     return state
 
 
-def own_state(request: web.BaseRequest) -> RequestState:
+def own_state(request: ServerRequest) -> RequestState:
     """The state of a cloned request, no longer shared with the one it was cloned from."""
     state = peek_state(request)
     state = RequestState() if state is None else state.copy()

@@ -2,19 +2,18 @@
 
 aiohttp's server costs more per request than the whole proxy pipeline behind it (the parser's
 message, a ``web.Request``, middlewares, ``prepare``, the writer). Most requests to a
-gateway are the plainest kind: a GET with no body, on keep-alive HTTP/1.1, to an endpoint no
-module handles at the router layer. Those the connection protocol
-(``propylon.router.protocol``) parses itself with llhttp and hands straight to the core's
-endpoint handler (its variant answering an ``Answer``), through the same middlewares; a path
-with parameters is routed by aiohttp's router. The answer is written as aiohttp writes it.
-Anything else on a connection (a body, a HEAD, a path with escapes, a module's handler, a
-malformed head...) and everything after it on that connection goes through aiohttp,
-unchanged.
+gateway are the plainest kind: a GET with no body, on keep-alive HTTP/1.1. Those the
+connection protocol (``propylon.router.protocol``) parses itself with llhttp and hands
+straight to the endpoint's handler (the core's, with whatever modules wrapped around it: a
+handler answers an ``Answer`` for any ``ServerRequest``), through the same middlewares; a
+path with parameters is routed by aiohttp's router. The answer is written as aiohttp writes
+it. Anything else on a connection (a body, a HEAD, a path with escapes, a malformed head...)
+and everything after it on that connection goes through aiohttp, unchanged.
 
 The lane exists only when nothing an edition added could be skipped: every application
 middleware is one the lane runs (``lean_middleware``), no module answers
-``on_response_prepare``, and a route is in it only if its handler is the core's own
-(``lean_handler``), not one a module wrapped.
+``on_response_prepare``, and a route is in it only if its handler is an endpoint's
+(``lean_handler``), not one a plugin or a module added to the router itself.
 """
 
 from __future__ import annotations
@@ -23,15 +22,17 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from email.utils import formatdate
+from http.cookies import Morsel, SimpleCookie
 from types import MappingProxyType
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import httptools
 from aiohttp import web
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy, MultiDictProxy
 from yarl import URL
 
 from propylon.router.answer import Answer, wire_bytes
+from propylon.router.incoming import ServerRequest
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # What the lane calls: a core endpoint handler's answer (or a response, from a middleware).
@@ -43,10 +44,17 @@ _MIDDLEWARES: weakref.WeakSet[Any] = weakref.WeakSet()
 _SIGNALS: weakref.WeakSet[Any] = weakref.WeakSet()
 _NO_PARAMS: Mapping[str, str] = MappingProxyType({})
 
+try:  # the parser of aiohttp's request.cookies, to read them alike
+    from aiohttp._cookie_helpers import parse_cookie_header
+except ImportError:  # aiohttp before 3.12 read them with the standard library's
+
+    def parse_cookie_header(header: str) -> list[tuple[str, Morsel[str]]]:
+        return list(SimpleCookie(header).items())
+
 
 def lean_handler(handler: Handler, answer: LaneHandler) -> Handler:
-    """Marks the core's endpoint ``handler``: a route still holding it is in the lane, served
-    by ``answer``, the same handler before its answer is made a ``web.Response``."""
+    """Marks an endpoint's aiohttp ``handler``: a route still holding it is in the lane,
+    served by ``answer``, the same handler before its answer is made a ``web.Response``."""
     _CORE_HANDLERS[handler] = answer
     return handler
 
@@ -122,8 +130,8 @@ def _through(middlewares: list[Any], handler: LaneHandler) -> LaneHandler:
 
 
 class LeanRequest(dict[Any, Any]):
-    """What the core's endpoint handler and the access log read of a ``web.Request``, for a
-    GET without a body; its storage (``request[key]``) is the dict itself."""
+    """A ``ServerRequest`` (``propylon.router.incoming``) for a GET without a body, and what
+    the access log reads; its storage (``request[key]``) is the dict itself."""
 
     __slots__ = ("_query", "config_dict", "headers", "host", "match_info", "path", "remote")
 
@@ -150,6 +158,23 @@ class LeanRequest(dict[Any, Any]):
     @property
     def rel_url(self) -> URL:
         return URL.build(path=self.path, query_string=self._query, encoded=True)
+
+    @property
+    def query(self) -> MultiDictProxy[str]:
+        return self.rel_url.query
+
+    @property
+    def cookies(self) -> Mapping[str, str]:
+        """Parsed as aiohttp parses them."""
+        parsed = parse_cookie_header(self.headers.get("Cookie", ""))
+        return MappingProxyType({name: morsel.value for name, morsel in parsed})
+
+    async def read(self) -> bytes:
+        return b""
+
+
+if TYPE_CHECKING:  # the type checker proves the lane's request is one a handler reads
+    _LANE_REQUEST: type[ServerRequest] = LeanRequest
 
 
 class HeadReader:

@@ -1,4 +1,4 @@
-"""The client's aiohttp request -> the pipeline's Request, holding only what the endpoint declares."""
+"""The client's request -> the pipeline's Request, holding only what the endpoint declares."""
 
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ from propylon.proxy.request import DOT_SEGMENTS, InvalidParamError
 from propylon.proxy.types import Headers, Query, Request
 from propylon.router.clientip import ClientIPFinder, peer_address
 from propylon.router.headers import canonical
+from propylon.router.incoming import ServerRequest
 from propylon.router.keys import peek_state, state_of
 
 # KrakenD passes Content-Type when an endpoint declares no input_headers.
 DEFAULT_INPUT_HEADERS = ["Content-Type"]
 # Reads a client's request into the pipeline's (``new_request_reader``).
-RequestReader = Callable[[web.Request], Awaitable[Request]]
+RequestReader = Callable[[ServerRequest], Awaitable[Request]]
 # How long a client may take to send its body when the service sets no read_timeout.
 DEFAULT_READ_TIMEOUT = 30.0
 # Never a path param: a separator (aiohttp routes an encoded '/' inside one segment, where
@@ -32,7 +33,7 @@ _NEVER_IN_PARAM = re.compile(r"[/\\\x00-\x1f\x7f]")
 _ENCODED = re.compile(r"[%?#]")
 
 
-def add_param(request: web.Request, name: str, value: str) -> None:
+def add_param(request: ServerRequest, name: str, value: str) -> None:
     """A param the pipeline gets beside the route's (``{JWT.sub}`` in a url_pattern)."""
     state = state_of(request)
     if state.params is None:
@@ -40,20 +41,20 @@ def add_param(request: web.Request, name: str, value: str) -> None:
     state.params[name] = value
 
 
-def set_claims(request: web.Request, claims: Mapping[str, Any]) -> None:
+def set_claims(request: ServerRequest, claims: Mapping[str, Any]) -> None:
     """The claims of the token an authentication module verified: later layers (CEL, Lua,
     ...) read them with ``claims_of``, on the client request or the pipeline's."""
     state_of(request).claims = claims
 
 
-def claims_of(request: web.Request | Request) -> Mapping[str, Any] | None:
+def claims_of(request: ServerRequest | Request) -> Mapping[str, Any] | None:
     if isinstance(request, Request):
         return request.claims
     state = peek_state(request)
     return None if state is None else state.claims
 
 
-def add_header(request: web.Request, name: str, value: str) -> None:
+def add_header(request: ServerRequest, name: str, value: str) -> None:
     """A header sent to the endpoint's backends whatever its ``input_headers`` declare; it
     replaces one of the same name the client sent."""
     state = state_of(request)
@@ -62,7 +63,7 @@ def add_header(request: web.Request, name: str, value: str) -> None:
     state.headers[canonical(name)] = [value]
 
 
-def route_params(request: web.Request) -> Mapping[str, str]:
+def route_params(request: ServerRequest) -> Mapping[str, str]:
     """The params of the route serving ``request``: the one it was matched to again if a
     router plugin rewrote it, else aiohttp's."""
     state = peek_state(request)
@@ -88,7 +89,7 @@ def new_request_reader(
     param_names = [(p, param_key(p)) for p in endpoint.params]
     user_agent = [identity.user_agent]
 
-    async def build(request: web.Request) -> Request:
+    async def build(request: ServerRequest) -> Request:
         source = request.headers
         headers: Headers = {}
         if all_headers:
@@ -138,7 +139,7 @@ def new_request_reader(
     return build
 
 
-async def _read_body(request: web.Request, timeout: float) -> bytes:
+async def _read_body(request: ServerRequest, timeout: float) -> bytes:
     """The whole body, or 408 for a client too slow to send it (it would hold a worker)."""
     try:
         async with asyncio.timeout(timeout):

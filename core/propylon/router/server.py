@@ -12,7 +12,7 @@ from propylon.router.access import new_access_log
 from propylon.router.clientip import install, new_client_ip_finder
 from propylon.router.factory import HandlerFactory
 from propylon.router.fallback import ANY, Fallback
-from propylon.router.handler import Handler
+from propylon.router.handler import AioHandler, served
 from propylon.router.lean import lean_signal
 from propylon.router.protocol import ServerOptions
 
@@ -40,7 +40,7 @@ def new_application(
         app.middlewares.append(new_access_log(options.logger_skip_paths))
     methods: dict[str, list[str]] = {}
     for endpoint in service.endpoints:
-        handler = handler_factory(endpoint, proxy_factory(endpoint))
+        handler = served(handler_factory(endpoint, proxy_factory(endpoint)))
         app.router.add_route(endpoint.method, endpoint.endpoint, handler)
         fallback.add(endpoint.method, endpoint.endpoint)
         methods.setdefault(endpoint.endpoint, []).append(endpoint.method.upper())
@@ -84,7 +84,7 @@ def _add_system_routes(
         path = options.health_path
         router.add_route("GET", path, system.health)
         fallback.add("GET", path)
-    catch_alls: list[tuple[str, Handler]] = []
+    catch_alls: list[tuple[str, AioHandler]] = []
     if ctx.debug or ctx.service.debug_endpoint:
         catch_alls.append(("/__debug/", system.new_debug_handler(ctx.log)))
     if ctx.service.echo_endpoint:

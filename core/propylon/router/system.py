@@ -9,7 +9,7 @@ import orjson
 from aiohttp import web
 
 from propylon.context import AgentHealth, go_time
-from propylon.router.handler import Handler
+from propylon.router.handler import AioHandler
 from propylon.router.headers import canonical
 from propylon.router.request import route_params
 
@@ -32,7 +32,7 @@ async def health(request: web.Request) -> web.Response:
     return _json({"agents": report, "now": go_time(datetime.now(UTC)), "status": "ok"})
 
 
-def new_debug_handler(log: logging.Logger) -> Handler:
+def new_debug_handler(log: logging.Logger) -> AioHandler:
     async def debug(request: web.Request) -> web.Response:
         body = await request.read()
         if log.isEnabledFor(logging.DEBUG):

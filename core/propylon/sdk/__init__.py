@@ -9,6 +9,10 @@ A request flows one way::
 
     client -> server -> handler -> proxy (per endpoint) -> backend (per backend) -> client layer
 
+A ``Handler`` answers an ``Answer`` (status, headers, body) for a ``ServerRequest``: typed
+against those, and not against aiohttp's request and response, a module's handler serves
+both through aiohttp and through the server's lean lane.
+
 Each layer is built by a factory that modules decorate. A ``Proxy`` is an async callable
 ``Request -> Response``; a ``Middleware`` is built from its options and wraps the next proxy.
 """
@@ -39,6 +43,7 @@ from propylon.proxy.errors import ProxyError
 from propylon.proxy.factory import BackendFactory, ClientFactory, ProxyFactory
 from propylon.proxy.formatter import new_formatter
 from propylon.proxy.types import Headers, Metadata, Middleware, Proxy, Query, Request, Response
+from propylon.router.answer import Answer
 from propylon.router.clientip import (
     DEFAULT_IP_HEADERS,
     client_ip,
@@ -47,6 +52,7 @@ from propylon.router.clientip import (
 )
 from propylon.router.factory import HandlerFactory
 from propylon.router.handler import Handler
+from propylon.router.incoming import ServerRequest
 from propylon.router.request import add_header, add_param, claims_of, set_claims
 from propylon.sdk.figures import WorkerFigures
 from propylon.transport.client import BackendResponse, HTTPExecutor
@@ -58,6 +64,7 @@ __all__ = [
     "AgentConnection",
     "AgentConsumer",
     "AgentHealth",
+    "Answer",
     "BackendConfig",
     "BackendFactory",
     "BackendResponse",
@@ -94,6 +101,7 @@ __all__ = [
     "Rest",
     "Scope",
     "ServerPluginFactory",
+    "ServerRequest",
     "ServiceConfig",
     "TokenRejecter",
     "Unsupported",

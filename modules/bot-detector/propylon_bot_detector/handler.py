@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from aiohttp import web
-from propylon.sdk import EndpointConfig, Handler, HandlerFactory, Proxy
+from propylon.sdk import Answer, EndpointConfig, Handler, HandlerFactory, Proxy, ServerRequest
 
 from propylon_bot_detector.detector import new_detector
 from propylon_bot_detector.options import DETECTOR, DetectorOptions
-from propylon_bot_detector.reject import forbidden, is_rejected
+from propylon_bot_detector.reject import FORBIDDEN, is_rejected
 
 
 def new_bot_detector(
@@ -20,9 +19,9 @@ def new_bot_detector(
     detector = new_detector(options)
 
     def wrap(handle: Handler) -> Handler:
-        async def detect(request: web.Request) -> web.StreamResponse:
+        async def detect(request: ServerRequest) -> Answer:
             if is_rejected(detector, request, log, prefix):
-                return forbidden()
+                return Answer(FORBIDDEN)
             return await handle(request)
 
         return detect

@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import logging
 
-from aiohttp import web
 from joserfc.jwk import Key
-from propylon.sdk import Context, EndpointConfig, Handler, HandlerFactory, Proxy, get_logger
+from propylon.sdk import (
+    Answer,
+    Context,
+    EndpointConfig,
+    Handler,
+    HandlerFactory,
+    Proxy,
+    ServerRequest,
+    get_logger,
+)
 
 from propylon_jwt.fetch import ClientSettings, JWKSources
 from propylon_jwt.keys import index_keys, read_key_file
@@ -83,9 +91,9 @@ def _key_loader(options: SignerOptions, sources: JWKSources) -> KeyLoader:
 
 
 def _refusing(prefix: str, log: logging.Logger) -> Handler:
-    async def refuse(request: web.Request) -> web.StreamResponse:
+    async def refuse(request: ServerRequest) -> Answer:
         log.error("%s no algorithm: every request is refused", prefix)
-        return web.Response(status=401)
+        return Answer(401)
 
     return refuse
 

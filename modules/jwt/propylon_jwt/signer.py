@@ -14,11 +14,10 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiohttp import web
 from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import Key
-from propylon.sdk import Handler, Proxy, ProxyError, Request, Response
+from propylon.sdk import Answer, Handler, Proxy, ProxyError, Request, Response, ServerRequest
 
 from propylon_jwt.algorithms import SingleAlgorithm
 from propylon_jwt.options import SignerOptions
@@ -88,10 +87,10 @@ def signing(proxy: Proxy, options: SignerOptions, load_key: KeyLoader) -> Proxy:
 
 
 def uncached(handle: Handler, completed_header: str) -> Handler:
-    async def respond(request: web.Request) -> web.StreamResponse:
-        response = await handle(request)
-        response.headers.popall("Cache-Control", None)
-        response.headers.popall(completed_header, None)
-        return response
+    async def respond(request: ServerRequest) -> Answer:
+        answer = await handle(request)
+        answer.remove("Cache-Control")
+        answer.remove(completed_header)
+        return answer
 
     return respond

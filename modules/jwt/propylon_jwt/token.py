@@ -18,10 +18,10 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from aiohttp import web
 from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import Key
+from propylon.sdk import ServerRequest
 
 from propylon_jwt.algorithms import SingleAlgorithm
 from propylon_jwt.claims import Claims
@@ -39,7 +39,7 @@ class InvalidToken(Exception):
     """Why a token is refused (401); logged only with operation_debug."""
 
 
-def extract(request: web.Request, header: str, cookie: str) -> str | None:
+def extract(request: ServerRequest, header: str, cookie: str) -> str | None:
     """The token of a request: in ``header`` (``Bearer`` optional), else in the cookie.
     A header that is present is used even when it holds no token, as KrakenD does."""
     raw = request.headers.get(header, "")

@@ -10,10 +10,11 @@ import logging
 import re
 from collections.abc import Sequence
 
-from aiohttp import web
 from propylon.sdk import (
+    Answer,
     EndpointConfig,
     Handler,
+    ServerRequest,
     TokenRejecter,
     add_header,
     add_param,
@@ -64,12 +65,12 @@ def validating(
     preserve = options.propagate_claims_preserve_array
     match_all = options.scopes_matcher == "all"
 
-    def refuse(status: int, why: object) -> web.Response:
+    def refuse(status: int, why: object) -> Answer:
         if debug:
             log.error("%s %s", prefix, why)
-        return web.Response(status=status)
+        return Answer(status)
 
-    def send_on(request: web.Request, claims: Claims) -> None:
+    def send_on(request: ServerRequest, claims: Claims) -> None:
         for claim, header in propagated:
             present, value = lookup(claim, claims)
             if preserve:
@@ -82,7 +83,7 @@ def validating(
             if present:
                 add_param(request, f"JWT.{name}", as_text(value))
 
-    async def validate(request: web.Request) -> web.StreamResponse:
+    async def validate(request: ServerRequest) -> Answer:
         token = extract(request, options.auth_header_name, options.cookie_key)
         if token is None:
             return refuse(401, "no token in the request")

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import cast
 
 from aiohttp import web
 from aiohttp.typedefs import Handler as AioHandler
 from aiohttp.typedefs import Middleware as AioMiddleware
-from propylon.sdk import Handler, Proxy, Request, Response
+from propylon.sdk import Answer, Handler, Proxy, Request, Response, ServerRequest
 
 from propylon_lua.errors import CustomError, ScriptError
 from propylon_lua.router import RouterContext
@@ -48,7 +49,7 @@ def new_lua_proxy(script: Script) -> Callable[[Proxy], Proxy]:
     return wrap
 
 
-async def run_router_script(script: Script, request: web.Request) -> web.Request:
+async def run_router_script(script: Script, request: ServerRequest) -> ServerRequest:
     """The request as the endpoint's script leaves it; raises what the script raised."""
     ctx = RouterContext(request)
     run = script.start()
@@ -61,15 +62,15 @@ def new_lua_handler(
     script: Script, log: logging.Logger, prefix: str
 ) -> Callable[[Handler], Handler]:
     def wrap(next_handler: Handler) -> Handler:
-        async def lua_handler(request: web.Request) -> web.StreamResponse:
+        async def lua_handler(request: ServerRequest) -> Answer:
             try:
                 changed = await run_router_script(script, request)
             except CustomError as exc:
-                headers = {"Content-Type": exc.content_type} if exc.content_type else None
-                return web.Response(status=_status(exc.status_code), headers=headers)
+                headers = [("Content-Type", exc.content_type)] if exc.content_type else []
+                return Answer(_status(exc.status_code), headers)
             except ScriptError as exc:
                 log.error("%s[Lua] %s", prefix, exc)
-                return web.Response(status=500)
+                return Answer(500)
             return await next_handler(changed)
 
         return lua_handler
@@ -85,7 +86,7 @@ def new_lua_middleware(script: Script, log: logging.Logger) -> AioMiddleware:
         except (CustomError, ScriptError) as exc:
             log.error("[SERVICE][Lua] %s", exc)
             return web.Response(status=500)
-        return await handler(changed)
+        return await handler(cast(web.Request, changed))  # a view of it, where changed
 
     return lua_service
 

@@ -2,18 +2,17 @@
 
 KrakenD hands these scripts gin's context, before the endpoint builds its request: what a
 script changes (method, URL and query, host, headers, params, body) is what the endpoint
-reads. An aiohttp request cannot be changed once its body is read, so the handler after the
+reads. A client request cannot be changed once its body is read, so the handler after the
 script gets a view of it: the script's values where it changed them, the original elsewhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, cast
 
-from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
-from propylon.sdk import add_param
+from propylon.sdk import ServerRequest, add_param
 from yarl import URL
 
 from propylon_lua.convert import AWAIT, LIST, NONE, TABLE, VALUE, Result, Unbox, fail, raw, text
@@ -23,7 +22,7 @@ from propylon_lua.ops import NEEDS_ARGUMENTS, NOT_A_LIST, Op, canonical, go_quer
 class RouterContext:
     """A client request and what its script changed."""
 
-    def __init__(self, request: web.Request) -> None:
+    def __init__(self, request: ServerRequest) -> None:
         self.request = request
         self.method = request.method
         self.url = request.rel_url
@@ -38,14 +37,14 @@ class RouterContext:
             self.body = await self.request.read() if self.request.body_exists else b""
         return self.body
 
-    def result(self) -> web.Request:
+    def result(self) -> ServerRequest:
         """What the next handler gets: the request itself when the script changed nothing."""
         if not self.changed:
             return self.request
         for key, value in self.params.items():
             if key not in self.request.match_info:
                 add_param(self.request, key[:1].upper() + key[1:], value)
-        return ScriptedRequest(self)  # type: ignore[return-value]
+        return ScriptedRequest(self)
 
 
 class ScriptedRequest:
@@ -61,6 +60,14 @@ class ScriptedRequest:
         self.headers = CIMultiDictProxy(ctx.headers)
         self.match_info = ctx.params
         self._body = ctx.body
+
+    @property
+    def remote(self) -> str | None:
+        return self._original.remote
+
+    @property
+    def cookies(self) -> Mapping[str, str]:
+        return self._original.cookies
 
     @property
     def body_exists(self) -> bool:
@@ -94,11 +101,13 @@ class ScriptedRequest:
     def __iter__(self) -> Iterator[Any]:
         return iter(self._original)
 
+    # The rest of a mapping's, for aiohttp's handlers after the service-level script.
+
     def get(self, key: Any, default: Any = None) -> Any:
-        return self._original.get(key, default)
+        return cast(Any, self._original).get(key, default)
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
-        return self._original.setdefault(key, default)
+        return cast(Any, self._original).setdefault(key, default)
 
 
 def ctx_method(ctx: RouterContext, n: int, value: Any, _: Any, unbox: Unbox) -> Result:

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 from aiohttp import web
-from propylon.sdk import Handler, Middleware, Proxy, Request, Response
+from propylon.sdk import Answer, Handler, Middleware, Proxy, Request, Response, ServerRequest
 
 from propylon_metrics.collector import Collector
 from propylon_metrics.registry import Counter, Histogram, Registry
@@ -29,15 +29,15 @@ def new_router_metrics(collector: Collector, endpoint: str) -> Callable[[Handler
         return counter
 
     def wrap(handler: Handler) -> Handler:
-        async def measured(request: web.Request) -> web.StreamResponse:
+        async def measured(request: ServerRequest) -> Answer:
             connected.count += 1
             begin = time.perf_counter_ns()
             status, length = 500, 0
             try:
-                response = await handler(request)
-                status = response.status
-                length = response.content_length or 0
-                return response
+                answer = await handler(request)
+                status = answer.status
+                length = len(answer.body)
+                return answer
             except web.HTTPException as exc:
                 status = exc.status
                 raise

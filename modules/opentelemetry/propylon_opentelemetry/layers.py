@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from propylon.sdk import (
+    Answer,
     BackendConfig,
     EndpointConfig,
     Handler,
@@ -25,6 +26,7 @@ from propylon.sdk import (
     Proxy,
     Request,
     Response,
+    ServerRequest,
 )
 
 from propylon_opentelemetry.instruments import SIZE_BUCKETS, Attrs, Series
@@ -128,7 +130,7 @@ def new_global(
     by_status = cached(series)
 
     def wrap(handler: Handler) -> Handler:
-        async def instrumented(request: web.Request) -> web.StreamResponse:
+        async def instrumented(request: ServerRequest) -> Answer:
             parent = token = None
             span_id = 0
             if positioned:
@@ -144,15 +146,13 @@ def new_global(
                     token = CURRENT.set(parent)
             start = now()
             status, length = 500, 0
-            answered: web.StreamResponse | None = None
+            answered: Iterable[tuple[str, str]] = ()  # the answer's headers
             try:
-                answered = await handler(request)
-                status = answered.status
-                length = answered.content_length or 0
-                return answered
+                answer = await handler(request)
+                status, length, answered = answer.status, len(answer.body), answer.headers
+                return answer
             except web.HTTPException as exc:
-                status = exc.status
-                answered = exc
+                status, answered = exc.status, exc.headers.items()
                 raise
             finally:
                 end = now()
@@ -168,9 +168,7 @@ def new_global(
                     if reported is not None:
                         varying += header_attributes(REQUEST_HEADER, request.headers.items(),
                                                      reported)  # fmt: skip
-                        if answered is not None:
-                            varying += header_attributes(RESPONSE_HEADER,
-                                                         answered.headers.items(), reported)  # fmt: skip
+                        varying += header_attributes(RESPONSE_HEADER, answered, reported)
                     spans.record((template, request.path, parent.trace_id, span_id,
                                   parent.span_id, parent.remote, start, end, varying,
                                   "" if status >= 500 else None, parent.state))  # fmt: skip

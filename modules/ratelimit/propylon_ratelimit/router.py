@@ -11,15 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from aiohttp import web
-from propylon.sdk import EndpointConfig, Handler, client_ip, find_client_ip
+from propylon.sdk import Answer, EndpointConfig, Handler, ServerRequest, client_ip, find_client_ip
 
 from propylon_ratelimit.bucket import router_rates
 from propylon_ratelimit.limiter import Limiter, Unavailable
 from propylon_ratelimit.options import RouterLimitOptions
 from propylon_ratelimit.stores import Stores, client_name, endpoint_name
 
-KeyOf = Callable[[web.Request], str]
+KeyOf = Callable[[ServerRequest], str]
 TOO_MANY = 429
 UNAVAILABLE = 503
 
@@ -43,32 +42,28 @@ def key_extractor(options: RouterLimitOptions) -> KeyOf:
     )
 
 
-def _refuse(status: int) -> web.Response:
-    return web.Response(status=status)
-
-
 def limiting_endpoint(handle: Handler, limiter: Limiter) -> Handler:
-    async def limited(request: web.Request) -> web.StreamResponse:
+    async def limited(request: ServerRequest) -> Answer:
         try:
             if not await limiter.allow(""):
-                return _refuse(UNAVAILABLE)
+                return Answer(UNAVAILABLE)
         except Unavailable:
-            return _refuse(UNAVAILABLE)
+            return Answer(UNAVAILABLE)
         return await handle(request)
 
     return limited
 
 
 def limiting_clients(handle: Handler, limiter: Limiter, key_of: KeyOf) -> Handler:
-    async def limited(request: web.Request) -> web.StreamResponse:
+    async def limited(request: ServerRequest) -> Answer:
         key = key_of(request)
         if not key:
-            return _refuse(TOO_MANY)
+            return Answer(TOO_MANY)
         try:
             if not await limiter.allow(key):
-                return _refuse(TOO_MANY)
+                return Answer(TOO_MANY)
         except Unavailable:
-            return _refuse(UNAVAILABLE)
+            return Answer(UNAVAILABLE)
         return await handle(request)
 
     return limited

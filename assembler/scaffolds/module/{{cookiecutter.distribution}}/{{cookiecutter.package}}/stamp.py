@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aiohttp import web
-from propylon.sdk import Handler, Middleware, Proxy, Request, Response
+from propylon.sdk import Answer, Handler, Middleware, Proxy, Request, Response, ServerRequest
 
 from {{ cookiecutter.package }}.options import StampOptions
 
@@ -28,10 +27,10 @@ def new_stamp_handler(options: StampOptions) -> Callable[[Handler], Handler]:
     """Handler wrapper: adds the header ``header: value`` to the endpoint's HTTP response."""
 
     def wrap(next_handler: Handler) -> Handler:
-        async def stamped(request: web.Request) -> web.StreamResponse:
-            response = await next_handler(request)
-            response.headers[options.header] = options.value
-            return response
+        async def stamped(request: ServerRequest) -> Answer:
+            answer = await next_handler(request)
+            answer.set(options.header, options.value)
+            return answer
 
         return stamped
 

@@ -9,8 +9,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from aiohttp import web
-from propylon.sdk import Context, EndpointConfig, Handler, HandlerFactory, Proxy, get_logger
+from propylon.sdk import (
+    Answer,
+    Context,
+    EndpointConfig,
+    Handler,
+    HandlerFactory,
+    Proxy,
+    ServerRequest,
+    get_logger,
+)
 
 from acme_audit.options import AUDIT, AuditOptions
 
@@ -21,10 +29,10 @@ def new_audit(options: AuditOptions) -> Callable[[Handler], Handler]:
     """Wraps an endpoint's handler: tags its response and logs one line per request."""
 
     def wrap(handler: Handler) -> Handler:
-        async def audited(request: web.Request) -> web.StreamResponse:
+        async def audited(request: ServerRequest) -> Answer:
             started = time.perf_counter()
             response = await handler(request)
-            response.headers[options.header] = options.tag
+            response.set(options.header, options.tag)
             elapsed = (time.perf_counter() - started) * 1000
             log.info(
                 "audit tag=%s method=%s path=%s status=%s remote=%s ms=%.1f",
