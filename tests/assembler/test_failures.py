@@ -100,8 +100,12 @@ def interrupt_build(manifest: Path, out: Path, signum: int) -> int:
     deadline = time.monotonic() + 60
     staged: list[Path] = []
     while time.monotonic() < deadline and proc.poll() is None:
+        # Wheels staged, no report yet: mid-build. (Once published, the staging path holds
+        # the previous output, report and all, until it is removed: not a build to interrupt.)
         staged = [
-            p for p in out.parent.glob(".out.staging-*") if any((p / "wheelhouse").glob("*.whl"))
+            p
+            for p in out.parent.glob(".out.staging-*")
+            if any((p / "wheelhouse").glob("*.whl")) and not (p / "report.json").exists()
         ]
         if staged:
             break
