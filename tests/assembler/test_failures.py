@@ -90,12 +90,19 @@ def test_failed_build_leaves_previous_output(vendored: Path) -> None:
     assert not list(out.parent.glob(".out.staging-*"))
 
 
+def _interruptible() -> None:
+    """Ctrl-C as a terminal delivers it, also when the tests run where SIGINT is ignored (a
+    background job of a non-interactive shell), which the build would inherit."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt_build(manifest: Path, out: Path, signum: int) -> int:
     """Starts a build, sends ``signum`` once it has staged wheels; returns its exit code."""
     proc = subprocess.Popen(
         [PYTHON, "-m", "assembler", "build", str(manifest), "--no-image", "--out", str(out)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=_interruptible,
     )
     deadline = time.monotonic() + 60
     staged: list[Path] = []
