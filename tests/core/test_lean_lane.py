@@ -15,6 +15,7 @@ import pytest
 from aiohttp import web
 from propylon.config import load_service
 from propylon.gateway import build_application
+from propylon.router.answer import Answer, answer_bytes
 from propylon.router.lean import lean_routes, response_bytes
 from propylon.router.protocol import GatewayProtocol, ServerOptions
 
@@ -246,6 +247,39 @@ def test_what_aiohttp_would_not_write_is_not_written() -> None:
     for response in (split, wrong_length, cookie, web.StreamResponse()):
         with pytest.raises(ValueError):
             response_bytes(response, "Mon, 30 Nov 2026 00:00:00 GMT")
+
+
+def test_a_header_a_module_adds_is_checked_though_the_core_answered_plainly() -> None:
+    """The core's own answers are written without checks; one a module changed is not."""
+    answer = Answer(200, [("Content-Type", "application/json")], b"{}", plain=True)
+    with pytest.raises(AttributeError):  # not around the checks: only through the methods
+        answer.headers.append(("X-Module", "a\r\nInjected: 1"))  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError):
+        answer.headers = ()  # type: ignore[misc]
+    answer.add("X-Module", "a\r\nInjected: 1")
+    with pytest.raises(ValueError):
+        answer_bytes(answer, "D")
+    replaced = Answer(200, [("Content-Type", "application/json")], b"{}", plain=True)
+    replaced.set("Content-Type", "text/plain\r\nInjected: 1")
+    with pytest.raises(ValueError):
+        answer_bytes(replaced, "D")
+
+
+def test_a_plain_answer_made_empty_by_a_module_has_no_framing() -> None:
+    answer = Answer(200, [("X-Gateway", "p")], b"{}", plain=True)
+    answer.status, answer.body = 204, b""
+    assert (
+        answer_bytes(answer, "D") == b"HTTP/1.1 204 No Content\r\nX-Gateway: p\r\nDate: D\r\n\r\n"
+    )
+
+
+def test_answer_headers_change_as_a_multidicts_would() -> None:
+    answer = Answer(200, [("A", "1"), ("b", "2"), ("C", "3"), ("B", "4")])
+    answer.set("B", "5")
+    assert answer.headers == (("A", "1"), ("B", "5"), ("C", "3"))
+    answer.add("a", "6")
+    answer.remove("c")
+    assert answer.headers == (("A", "1"), ("B", "5"), ("a", "6"))
 
 
 def test_a_response_without_a_body_has_no_framing() -> None:

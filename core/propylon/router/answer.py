@@ -22,52 +22,64 @@ _NO_BODY = frozenset((204, 304))
 _EMPTY_FRAMING = frozenset(("content-length", "transfer-encoding"))
 
 
-class Answer:
-    """What a handler answers: ``Answer(401)`` is an empty refusal."""
+Fields = tuple[tuple[str, str], ...]
 
-    __slots__ = ("body", "headers", "plain", "status")
+
+class Answer:
+    """What a handler answers: ``Answer(401)`` is an empty refusal.
+
+    Its headers change only through ``set``, ``add`` and ``remove`` (``headers`` is a tuple):
+    an answer the core made ``plain`` is written without checks, so whatever a module adds
+    makes it an answer checked as it is written.
+    """
+
+    __slots__ = ("_headers", "body", "plain", "status")
 
     def __init__(
         self,
         status: int = 200,
-        headers: list[tuple[str, str]] | None = None,
+        headers: Iterable[tuple[str, str]] = (),
         body: bytes = b"",
         plain: bool = False,
     ) -> None:
         self.status = status
-        self.headers = [] if headers is None else headers
+        self._headers: Fields = tuple(headers)
         self.body = body
         # Only the gateway's own headers (no framing, Date, Server, line break; a
-        # Content-Type with any body) and a status with a body: written without checks.
+        # Content-Type with any body): written without checks.
         self.plain = plain
 
+    @property
+    def headers(self) -> Fields:
+        """In order, as written."""
+        return self._headers
+
     def add(self, name: str, value: str) -> None:
-        """One more header (checked when written, as every header a module adds)."""
-        self.headers.append((name, value))
+        """One more header, after those of the same name."""
+        self._headers += ((name, value),)
         self.plain = False
 
     def set(self, name: str, value: str) -> None:
         """Header ``name`` set to ``value`` as a multidict sets it: in the place of the first
         of that name (any case), the others removed; else last."""
         low = name.lower()
-        headers = self.headers
-        at = next((i for i, (key, _) in enumerate(headers) if key.lower() == low), None)
+        kept: list[tuple[str, str]] = []
+        placed = False
+        for key, old in self._headers:
+            if key.lower() != low:
+                kept.append((key, old))
+            elif not placed:
+                kept.append((name, value))
+                placed = True
+        if not placed:
+            kept.append((name, value))
+        self._headers = tuple(kept)
         self.plain = False
-        if at is None:
-            headers.append((name, value))
-            return
-        headers[at] = (name, value)
-        headers[at + 1 :] = [(k, v) for k, v in headers[at + 1 :] if k.lower() != low]
 
     def remove(self, name: str) -> None:
         """Every header called ``name``, in any case."""
         low = name.lower()
-        self.headers = [(key, value) for key, value in self.headers if key.lower() != low]
-
-    def get(self, name: str) -> str | None:
-        """The first value of header ``name`` (any case)."""
-        low = name.lower()
-        return next((value for key, value in self.headers if key.lower() == low), None)
+        self._headers = tuple((k, v) for k, v in self._headers if k.lower() != low)
 
 
 def web_response(answer: Answer) -> web.Response:
@@ -77,7 +89,7 @@ def web_response(answer: Answer) -> web.Response:
 def answer_bytes(answer: Answer, date: str) -> bytes:
     """``answer`` to a keep-alive HTTP/1.1 GET, as aiohttp writes it."""
     status = answer.status
-    if answer.plain:
+    if answer.plain and status >= 200 and status not in _NO_BODY:
         fields = "".join([f"{name}: {value}\r\n" for name, value in answer.headers])
         head = f"HTTP/1.1 {status} {REASONS.get(status, '')}\r\n{fields}"
         tail = f"Content-Length: {len(answer.body)}\r\nDate: {date}\r\n\r\n"

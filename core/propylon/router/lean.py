@@ -35,11 +35,11 @@ from propylon.router.answer import Answer, wire_bytes
 from propylon.router.incoming import ServerRequest
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-# What the lane calls: a core endpoint handler's answer (or a response, from a middleware).
+# What the lane calls: an endpoint's handler (or a middleware, which may answer a response).
 LaneHandler = Callable[[web.Request], Awaitable["Answer | web.StreamResponse"]]
 
-# The core's endpoint handlers (aiohttp's), each with its lean variant (answering an Answer).
-_CORE_HANDLERS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+# The endpoints' aiohttp handlers, each with the handler it serves (answering an Answer).
+_ENDPOINT_HANDLERS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 _MIDDLEWARES: weakref.WeakSet[Any] = weakref.WeakSet()
 _SIGNALS: weakref.WeakSet[Any] = weakref.WeakSet()
 _NO_PARAMS: Mapping[str, str] = MappingProxyType({})
@@ -55,7 +55,7 @@ except ImportError:  # aiohttp before 3.12 read them with the standard library's
 def lean_handler(handler: Handler, answer: LaneHandler) -> Handler:
     """Marks an endpoint's aiohttp ``handler``: a route still holding it is in the lane,
     served by ``answer``, the same handler before its answer is made a ``web.Response``."""
-    _CORE_HANDLERS[handler] = answer
+    _ENDPOINT_HANDLERS[handler] = answer
     return handler
 
 
@@ -72,8 +72,8 @@ def lean_signal(receiver: Any) -> Any:
 
 
 class Lanes:
-    """The application's lane: what serves a GET to each of the core's endpoints, by path for
-    those without parameters, by route for the others (aiohttp's router finds it)."""
+    """The application's lane: what serves a GET to each endpoint, by path for those without
+    parameters, by route for the others (aiohttp's router finds it)."""
 
     __slots__ = ("app", "by_route", "handlers", "routed")
 
@@ -109,9 +109,9 @@ def lean_routes(app: web.Application) -> Lanes | None:
     by_route: dict[Any, LaneHandler] = {}
     for resource in app.router.resources():
         for route in resource:
-            if route.method != "GET" or route.handler not in _CORE_HANDLERS:
+            if route.method != "GET" or route.handler not in _ENDPOINT_HANDLERS:
                 continue
-            answer = _CORE_HANDLERS[route.handler]
+            answer = _ENDPOINT_HANDLERS[route.handler]
             served = by_route[route.handler] = _through(list(app.middlewares), answer)
             if isinstance(resource, web.PlainResource):
                 handlers.setdefault(resource.canonical, served)
