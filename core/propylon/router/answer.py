@@ -28,7 +28,7 @@ Fields = tuple[tuple[str, str], ...]
 class Answer:
     """What a handler answers: ``Answer(401)`` is an empty refusal.
 
-    Its headers change only through ``set``, ``add`` and ``remove`` (``headers`` is a tuple):
+    Its headers change only through ``set``, ``add``, ``remove`` and ``replace`` (``headers`` is a tuple):
     an answer the core made ``plain`` is written without checks, so whatever a module adds
     makes it an answer checked as it is written.
     """
@@ -74,6 +74,11 @@ class Answer:
         if not placed:
             kept.append((name, value))
         self._headers = tuple(kept)
+        self.plain = False
+
+    def replace(self, headers: Iterable[tuple[str, str]]) -> None:
+        """Every header at once, in order."""
+        self._headers = tuple(headers)
         self.plain = False
 
     def remove(self, name: str) -> None:

@@ -42,6 +42,14 @@ class ServerRequest(Protocol):
         """Path and query, encoded as sent."""
 
     @property
+    def raw_path(self) -> str:
+        """Path and query as sent."""
+
+    @property
+    def secure(self) -> bool:
+        """Whether it came over TLS."""
+
+    @property
     def query(self) -> MultiMapping[str]: ...
 
     @property

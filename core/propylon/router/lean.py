@@ -11,9 +11,10 @@ it. Anything else on a connection (a body, a HEAD, a path with escapes, a malfor
 and everything after it on that connection goes through aiohttp, unchanged.
 
 The lane exists only when nothing an edition added could be skipped: every application
-middleware is one the lane runs (``lean_middleware``), no module answers
-``on_response_prepare``, and a route is in it only if its handler is an endpoint's
-(``lean_handler``), not one a plugin or a module added to the router itself.
+middleware is one the lane runs (``lean_middleware``: it reads only what a ``ServerRequest``
+offers), every ``on_response_prepare`` receiver one the lane calls on its answer
+(``lean_receiver``) or whose work it does itself, and a route is in it only if its handler is
+an endpoint's (``lean_handler``), not one a plugin or a module added to the router itself.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from email.utils import formatdate
 from http.cookies import Morsel, SimpleCookie
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httptools
 from aiohttp import web
@@ -33,6 +34,7 @@ from yarl import URL
 
 from propylon.router.answer import Answer, wire_bytes
 from propylon.router.incoming import ServerRequest
+from propylon.router.prepared import Receiver
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # What the lane calls: an endpoint's handler (or a middleware, which may answer a response).
@@ -42,6 +44,7 @@ LaneHandler = Callable[[web.Request], Awaitable["Answer | web.StreamResponse"]]
 _ENDPOINT_HANDLERS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 _MIDDLEWARES: weakref.WeakSet[Any] = weakref.WeakSet()
 _SIGNALS: weakref.WeakSet[Any] = weakref.WeakSet()
+_RECEIVERS: weakref.WeakSet[Any] = weakref.WeakSet()
 _NO_PARAMS: Mapping[str, str] = MappingProxyType({})
 
 try:  # the parser of aiohttp's request.cookies, to read them alike
@@ -59,10 +62,21 @@ def lean_handler(handler: Handler, answer: LaneHandler) -> Handler:
     return handler
 
 
-def lean_middleware(middleware: Any) -> Any:
-    """Marks an application middleware the lane runs as aiohttp would (the access log)."""
+_M = TypeVar("_M")
+
+
+def lean_middleware(middleware: _M) -> _M:
+    """Marks an application middleware the lane runs as aiohttp would: it reads only what a
+    ``ServerRequest`` offers, and answers what its handler answers or a ``web.Response``."""
     _MIDDLEWARES.add(middleware)
     return middleware
+
+
+def lean_receiver(receiver: Receiver) -> Receiver:
+    """Marks an ``on_response_prepare`` receiver the lane calls on its answer, as aiohttp
+    calls it on its response: typed against ``ServerRequest`` and ``Prepared``."""
+    _RECEIVERS.add(receiver)
+    return receiver
 
 
 def lean_signal(receiver: Any) -> Any:
@@ -75,18 +89,21 @@ class Lanes:
     """The application's lane: what serves a GET to each endpoint, by path for those without
     parameters, by route for the others (aiohttp's router finds it)."""
 
-    __slots__ = ("app", "by_route", "handlers", "routed")
+    __slots__ = ("app", "by_route", "handlers", "receivers", "routed")
 
     def __init__(
         self,
         app: web.Application,
         handlers: dict[str, LaneHandler],
         by_route: dict[Any, LaneHandler],
+        receivers: tuple[Receiver, ...] = (),
     ) -> None:
         self.app = app
         self.handlers = handlers
         self.by_route = by_route
         self.routed = len(by_route) > len(handlers)  # some have parameters
+        # The on_response_prepare receivers the lane calls, in order.
+        self.receivers = receivers
 
     async def resolve(self, request: LeanRequest) -> LaneHandler | None:
         """What serves ``request`` as aiohttp would route it, if that is in the lane."""
@@ -103,7 +120,7 @@ def lean_routes(app: web.Application) -> Lanes | None:
     """The lane of a frozen application; None when something in it could be skipped."""
     if any(m not in _MIDDLEWARES for m in app.middlewares):
         return None
-    if any(s not in _SIGNALS for s in app.on_response_prepare):
+    if any(s not in _SIGNALS and s not in _RECEIVERS for s in app.on_response_prepare):
         return None
     handlers: dict[str, LaneHandler] = {}
     by_route: dict[Any, LaneHandler] = {}
@@ -115,7 +132,11 @@ def lean_routes(app: web.Application) -> Lanes | None:
             served = by_route[route.handler] = _through(list(app.middlewares), answer)
             if isinstance(resource, web.PlainResource):
                 handlers.setdefault(resource.canonical, served)
-    return Lanes(app, handlers, by_route) if by_route else None
+    if not by_route:
+        return None
+    # Marked by ``lean_receiver``: each is a Receiver.
+    receivers = tuple(cast(Receiver, s) for s in app.on_response_prepare if s in _RECEIVERS)
+    return Lanes(app, handlers, by_route, receivers)
 
 
 def _through(middlewares: list[Any], handler: LaneHandler) -> LaneHandler:
@@ -133,7 +154,9 @@ class LeanRequest(dict[Any, Any]):
     """A ``ServerRequest`` (``propylon.router.incoming``) for a GET without a body, and what
     the access log reads; its storage (``request[key]``) is the dict itself."""
 
-    __slots__ = ("_query", "config_dict", "headers", "host", "match_info", "path", "remote")
+    __slots__ = (
+        "_query", "config_dict", "headers", "host", "match_info", "path", "remote", "secure"
+    )  # fmt: skip
 
     method = "GET"
     body_exists = False
@@ -145,6 +168,7 @@ class LeanRequest(dict[Any, Any]):
         headers: CIMultiDictProxy[str],
         remote: str | None,
         app: web.Application,
+        secure: bool = False,
     ) -> None:
         super().__init__()
         self.path = path
@@ -154,6 +178,12 @@ class LeanRequest(dict[Any, Any]):
         self.remote = remote
         self.config_dict = app
         self.match_info: Mapping[str, str] = _NO_PARAMS  # a plain path's
+        self.secure = secure  # came over TLS
+
+    @property
+    def raw_path(self) -> str:
+        """Path and query as sent (the lane's have no escapes)."""
+        return f"{self.path}?{self._query}" if self._query else self.path
 
     @property
     def rel_url(self) -> URL:
@@ -211,8 +241,13 @@ class HeadReader:
         ):
             return None
         target = self._url.decode("utf-8", "surrogateescape")
-        path, _, query = target.partition("?")
-        if not path.startswith("/") or "#" in query or any(m in path for m in _UNPLAIN):
+        path, mark, query = target.partition("?")
+        if (
+            not path.startswith("/")
+            or (mark and not query)  # "/path?": aiohttp's, as sent
+            or "#" in query
+            or any(m in path for m in _UNPLAIN)
+        ):
             return None
         headers = CIMultiDict(
             (n.decode("utf-8", "surrogateescape"), v.decode("utf-8", "surrogateescape"))

@@ -52,6 +52,7 @@ from propylon.router.lean import (
     LeanRequest,
     response_bytes,
 )
+from propylon.router.prepared import AnswerResponse, Receiver, add_framing
 from propylon.router.request import DEFAULT_READ_TIMEOUT
 
 log = logging.getLogger("propylon.server")
@@ -138,6 +139,7 @@ class GatewayProtocol(RequestHandler):
         self._lane_task: asyncio.Task[None] | None = None
         self._held = bytearray()  # bytes that came while a lane request was answered
         self._remote: str | None = None
+        self._secure = False
         self._idle = False  # the deadline is the wait for the next request
         self._awaiting_head = True
         self._line = bytearray()  # the request line being received, until its end
@@ -156,6 +158,7 @@ class GatewayProtocol(RequestHandler):
         self._clock = asyncio.get_running_loop()
         peer = transport.get_extra_info("peername")
         self._remote = str(peer[0]) if isinstance(peer, tuple | list) else None
+        self._secure = transport.get_extra_info("sslcontext") is not None
         self._start_head_timer()  # as Go: the first head's time counts from the connection
 
     def data_received(self, data: bytes) -> None:
@@ -231,12 +234,18 @@ class GatewayProtocol(RequestHandler):
         if not self._idle:  # the first: aiohttp's wait for it is over, this protocol's begins
             self.keep_alive(True)
         self.head_complete()
-        request = LeanRequest(path, query, headers, self._remote, lanes.app)
-        answer = self._answer(handler, request, data)
+        request = LeanRequest(path, query, headers, self._remote, lanes.app, self._secure)
+        answer = self._answer(handler, request, data, lanes.receivers)
         self._lane_task = asyncio.get_running_loop().create_task(answer)
         return True
 
-    async def _answer(self, handler: LaneHandler | None, request: LeanRequest, data: bytes) -> None:
+    async def _answer(
+        self,
+        handler: LaneHandler | None,
+        request: LeanRequest,
+        data: bytes,
+        receivers: tuple[Receiver, ...],
+    ) -> None:
         if handler is None:  # a path with parameters: routed as aiohttp routes it
             assert self._lanes is not None
             try:
@@ -257,10 +266,13 @@ class GatewayProtocol(RequestHandler):
                 response = await handler(cast(web.Request, request))
             except web.HTTPException as exc:
                 response = exc
+            date = DATES.date()
+            if receivers:  # called as aiohttp calls them: once the framing is set
+                await _prepare(receivers, request, response, date)
             if isinstance(response, Answer):
-                answer = answer_bytes(response, DATES.date())
+                answer = answer_bytes(response, date)
             else:
-                answer = response_bytes(response, DATES.date())
+                answer = response_bytes(response, date)
         except Exception as exc:  # what aiohttp would answer 500 for, and close
             log.error("error answering %s %s: %r", request.method, request.path, exc)
             answer = b""
@@ -379,3 +391,22 @@ def _first_line(exc: HttpProcessingError) -> str:
     lines = [line.strip() for line in str(exc.message).splitlines() if line.strip()]
     first = lines[0] if lines else type(exc).__name__
     return first.partition(" b'")[0].partition(' b"')[0].rstrip(" :")[:120]
+
+
+async def _prepare(
+    receivers: tuple[Receiver, ...],
+    request: LeanRequest,
+    response: Answer | web.StreamResponse,
+    date: str,
+) -> None:
+    """The ``on_response_prepare`` receivers the lane calls, on its answer."""
+    if isinstance(response, Answer):
+        prepared: AnswerResponse | web.StreamResponse = AnswerResponse(response)
+        body = response.body
+    else:
+        prepared = response
+        raw = getattr(response, "body", None)
+        body = bytes(raw) if isinstance(raw, bytes | bytearray) else b""
+    add_framing(prepared, body, date)
+    for receiver in receivers:
+        await receiver(request, prepared)

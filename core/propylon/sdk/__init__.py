@@ -11,7 +11,10 @@ A request flows one way::
 
 A ``Handler`` answers an ``Answer`` (status, headers, body) for a ``ServerRequest``: typed
 against those, and not against aiohttp's request and response, a module's handler serves
-both through aiohttp and through the server's lean lane.
+both through aiohttp and through the server's lean lane. A module's aiohttp middleware and
+``on_response_prepare`` receiver typed against ``ServerRequest`` and ``Prepared`` are
+marked so (``lean_middleware``, ``lean_receiver``): the lane runs them too, and a gateway
+with them keeps it.
 
 Each layer is built by a factory that modules decorate. A ``Proxy`` is an async callable
 ``Request -> Response``; a ``Middleware`` is built from its options and wraps the next proxy.
@@ -53,6 +56,8 @@ from propylon.router.clientip import (
 from propylon.router.factory import HandlerFactory
 from propylon.router.handler import Handler
 from propylon.router.incoming import ServerRequest
+from propylon.router.lean import lean_middleware, lean_receiver
+from propylon.router.prepared import Prepared, Receiver
 from propylon.router.request import add_header, add_param, claims_of, set_claims
 from propylon.sdk.figures import WorkerFigures
 from propylon.transport.client import BackendResponse, HTTPExecutor
@@ -89,11 +94,13 @@ __all__ = [
     "Namespace",
     "OptionError",
     "PluginError",
+    "Prepared",
     "Proxy",
     "ProxyError",
     "ProxyFactory",
     "Query",
     "Range",
+    "Receiver",
     "Registrar",
     "Request",
     "Response",
@@ -113,6 +120,8 @@ __all__ = [
     "find_client_ip",
     "get_decoder",
     "get_logger",
+    "lean_middleware",
+    "lean_receiver",
     "new_formatter",
     "parse_networks",
     "set_claims",

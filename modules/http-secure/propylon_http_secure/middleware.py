@@ -3,13 +3,17 @@
 with (an endpoint's, a 404, an error), just before it is sent.
 
 A response's own value of a security header is kept after the module's, as Go appends it to
-the value unrolled/secure set first.
+the value unrolled/secure set first. Both read only what a ``ServerRequest`` offers and
+change only a ``Prepared`` response's headers, so the server's lean lane runs them too.
 """
 
 from __future__ import annotations
 
+from typing import cast
+
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
+from propylon.sdk import Prepared, ServerRequest, lean_middleware, lean_receiver
 
 from propylon_http_secure.policy import Incoming, Policy
 
@@ -17,7 +21,7 @@ _KEY = "propylon_http_secure.headers"
 HEADERS = web.RequestKey(_KEY, list) if hasattr(web, "RequestKey") else _KEY
 
 
-def incoming(request: web.Request) -> Incoming:
+def incoming(request: ServerRequest) -> Incoming:
     return Incoming(
         request.method,
         request.headers.get("Host", ""),
@@ -28,21 +32,23 @@ def incoming(request: web.Request) -> Incoming:
 
 
 def new_middleware(policy: Policy) -> Middleware:
+    @lean_middleware
     @web.middleware
-    async def secure(request: web.Request, handler: Handler) -> web.StreamResponse:
+    async def secure(request: ServerRequest, handler: Handler) -> web.StreamResponse:
         decided = policy.decide(incoming(request))
         if not isinstance(decided, list):
             return web.Response(status=decided.status, body=decided.body, headers=decided.headers)
         request[HEADERS] = decided
-        return await handler(request)
+        return await handler(cast(web.Request, request))  # the lane's handler takes its own
 
     return secure
 
 
-async def write_headers(request: web.Request, response: web.StreamResponse) -> None:
-    headers = request.get(HEADERS)
-    if not headers:
+@lean_receiver
+async def write_headers(request: ServerRequest, response: Prepared) -> None:
+    if HEADERS not in request:
         return
+    headers = request[HEADERS]
     for name, value in headers:
         own = response.headers.getall(name, [])
         response.headers.popall(name, None)
