@@ -1,6 +1,7 @@
-"""Service-level modules in the lean lane: a gateway with ``security/cors`` and
-``security/http`` keeps its lane (their middleware and ``on_response_prepare`` receiver are
-lane-capable), and the lane answers what aiohttp answers through them, byte for byte."""
+"""Service-level modules in the lean lane: a gateway with ``security/cors``,
+``security/http``, the bot detector and a Lua script at the service level keeps its lane
+(their middlewares and ``on_response_prepare`` receivers are lane-capable), and the lane
+answers what aiohttp answers through them, byte for byte."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ GUARDS = {
         "sts_seconds": 300,
         "content_security_policy": "default-src 'self'",
     },
+    "security/bot-detector": {"deny": ["probe/1"]},
+    "modifier/lua-endpoint": {"pre": 'local c = ctx.load(); c:headers("X-Team", "lua")'},
 }
 
 
@@ -42,6 +45,7 @@ def _service(url: str) -> dict[str, Any]:
         endpoint("/json", backend(url, "/json")),
         endpoint("/raw", backend(url, "/raw", encoding="no-op"), output_encoding="no-op"),
         endpoint("/item/{id}", backend(url, "/echo/{id}")),
+        endpoint("/echo", backend(url, "/echo"), input_headers=["X-Team"]),
         endpoint("/down", backend("http://127.0.0.1:9", "/")),
         extra_config=GUARDS,
     )
@@ -59,7 +63,7 @@ def test_a_gateway_with_cors_and_security_headers_keeps_its_lane(module_servers:
     app.freeze()
     lanes = lean_routes(app)
     assert lanes is not None and "/json" in lanes.handlers
-    assert len(lanes.receivers) == 2
+    assert len(lanes.receivers) == 2  # CORS's and security/http's
 
 
 @pytest.mark.parametrize(
@@ -86,6 +90,22 @@ def test_the_lane_answers_what_aiohttp_answers(
         assert b"\r\nAccess-Control-Allow-Origin: https://app.example\r\n" in lean
     else:
         assert b"Access-Control-Allow-Origin" not in lean
+
+
+def test_a_bot_is_refused_in_the_lane_as_through_aiohttp(gateway: Any) -> None:
+    request = b"GET /json HTTP/1.1\r\nHost: gw.example\r\nUser-Agent: probe/1\r\n\r\n"
+    lean, through_aiohttp = _lean_and_aiohttp(gateway.port, request)
+    assert lean == through_aiohttp
+    assert lean.startswith(b"HTTP/1.1 403 ")
+
+
+def test_the_service_script_changes_the_request_in_the_lane_as_through_aiohttp(
+    gateway: Any,
+) -> None:
+    request = b"GET /echo HTTP/1.1\r\nHost: gw.example\r\nX-Team: blue\r\n\r\n"
+    lean, through_aiohttp = _lean_and_aiohttp(gateway.port, request)
+    assert lean == through_aiohttp
+    assert b'"X-Team":"lua"' in lean
 
 
 def test_a_host_not_allowed_is_refused_in_the_lane_as_through_aiohttp(gateway: Any) -> None:

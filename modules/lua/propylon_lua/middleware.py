@@ -19,7 +19,15 @@ from typing import cast
 from aiohttp import web
 from aiohttp.typedefs import Handler as AioHandler
 from aiohttp.typedefs import Middleware as AioMiddleware
-from propylon.sdk import Answer, Handler, Proxy, Request, Response, ServerRequest
+from propylon.sdk import (
+    Answer,
+    Handler,
+    Proxy,
+    Request,
+    Response,
+    ServerRequest,
+    lean_middleware,
+)
 
 from propylon_lua.errors import CustomError, ScriptError
 from propylon_lua.router import RouterContext
@@ -79,8 +87,12 @@ def new_lua_handler(
 
 
 def new_lua_middleware(script: Script, log: logging.Logger) -> AioMiddleware:
+    """The service-level script: it reads and changes only what a ``ServerRequest`` offers,
+    so the server's lean lane runs it too."""
+
+    @lean_middleware
     @web.middleware
-    async def lua_service(request: web.Request, handler: AioHandler) -> web.StreamResponse:
+    async def lua_service(request: ServerRequest, handler: AioHandler) -> web.StreamResponse:
         try:
             changed = await run_router_script(script, request)
         except (CustomError, ScriptError) as exc:
