@@ -27,6 +27,12 @@ from propylon.tls import server_context
 
 log = logging.getLogger("propylon")
 STOP_SIGNALS = frozenset((signal.SIGINT, signal.SIGTERM))
+# A request makes many container objects, nearly all freed by reference counting when it
+# ends. Python collects its young generation every 700 allocations, each time examining (and
+# promoting) the objects of every request in flight; every 10,000, a worker spent about 4 µs
+# less CPU per merge and 6 per request with telemetry (-w 1, alternating runs), and garbage
+# cycles wait a little longer.
+YOUNG_GENERATION = 10_000
 
 
 class PortInUse(OSError):
@@ -73,6 +79,7 @@ def run_worker(
         # so full collections examine only what requests leave behind.
         gc.collect()
         gc.freeze()
+        gc.set_threshold(YOUNG_GENERATION, *gc.get_threshold()[1:])
         loop.run_until_complete(_serve_until(stop, app, host, port, reuse, options, context))
     finally:
         if not loop.is_closed():
