@@ -47,6 +47,8 @@ __all__ = ["BackendResponse", "BodyTooLarge", "ClientPool", "TooManyRedirects"]
 REDIRECTS = frozenset((301, 302, 303, 307, 308))
 # Origins whose connections are kept; the configuration names far fewer, redirects any.
 MAX_ORIGINS = 256
+# URLs whose origin and target are remembered (most backends call the same few URLs).
+MAX_ROUTES = 1024
 # Methods Go's client sends again on a new connection when a kept one failed before answering.
 _REPEATABLE = frozenset(("GET", "HEAD", "OPTIONS", "TRACE"))
 # Headers Go's client drops on a redirect to a host outside the first one's domain.
@@ -117,6 +119,7 @@ class ClientPool:
         self.budget = MemoryBudget(memory)
         self.idle = IdleCount(self.options.max_idle)
         self._origins: dict[str, Origin] = {}
+        self._routes: dict[str, tuple[Origin, str]] = {}
         self._tls_context: ssl.SSLContext | None = None
         # What every request adds: "Accept-Encoding", "Connection: close" (as Go's transport).
         self._compress = not self.options.disable_compression
@@ -147,6 +150,7 @@ class ClientPool:
         for origin in self._origins.values():
             origin.close()
         self._origins.clear()
+        self._routes.clear()
 
     async def execute(
         self, method: str, url: str, headers: Headers, body: bytes, *, limit: int = 0
@@ -198,6 +202,16 @@ class ClientPool:
 
     def _route(self, url: str) -> tuple[Origin, str]:
         """The origin of ``url`` and the request target (path and query) sent to it."""
+        found = self._routes.get(url)
+        if found is not None:
+            return found
+        if len(self._routes) >= MAX_ROUTES:
+            self._routes.clear()
+        route = self._routes[url] = self._split(url)
+        return route
+
+    def _split(self, url: str) -> tuple[Origin, str]:
+        """What ``_route`` remembers: the origin made on its first call."""
         start = url.find("://")
         end = len(url)
         for mark in ("/", "?", "#"):
@@ -212,6 +226,7 @@ class ClientPool:
             origin = Origin(address, self.budget, self.options, self.idle, tls)
             if len(self._origins) >= MAX_ORIGINS:  # redirects may name any host: bounded
                 self._origins.pop(next(iter(self._origins))).retire()
+                self._routes.clear()  # some may lead to the one retired
             self._origins[key] = origin
         target = url[end:].partition("#")[0]
         if not target.startswith("/"):
