@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable
+from types import CoroutineType
 from typing import Any
 
 import orjson
@@ -85,7 +86,7 @@ class _AllDone:
 def _start(loop: asyncio.AbstractEventLoop, call: Awaitable[Response]) -> asyncio.Future[Response]:
     """``call`` as a task of ``loop`` (a proxy's coroutine: ``ensure_future``'s checks cost
     a microsecond each); any other awaitable as ``ensure_future`` takes it."""
-    if asyncio.iscoroutine(call):
+    if type(call) is CoroutineType:
         return loop.create_task(call)
     return asyncio.ensure_future(call)
 
