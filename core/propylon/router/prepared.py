@@ -2,7 +2,7 @@
 
 aiohttp hands such a receiver its ``web.StreamResponse``; the lean lane hands it the
 endpoint's ``Answer`` behind ``AnswerResponse``, whose headers are a multidict over the
-answer's (``set``, ``add`` and ``remove`` underneath, so what a receiver adds is checked as
+answer's (the answer's own methods underneath, so what a receiver adds is checked as
 the lane writes it). A receiver typed against ``Prepared`` runs in both.
 """
 
