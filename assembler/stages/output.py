@@ -55,17 +55,26 @@ def _exchange(a: Path, b: Path) -> bool:
     return result == 0
 
 
+def _remove(folder: Path) -> None:
+    """Removes ``folder``, to the end even when Ctrl-C comes meanwhile (then raised)."""
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+    except KeyboardInterrupt:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
 def publish(staging: Path, out: Path) -> None:
     if not out.exists():
         os.rename(staging, out)
         return
     if _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous output
+        _remove(staging)  # now holds the previous output
         return
     old = out.with_name(f".{out.name}.old-{os.getpid()}")
     os.rename(out, old)
     os.rename(staging, out)
-    shutil.rmtree(old, ignore_errors=True)
+    _remove(old)
 
 
 def check_replaceable(out: Path) -> None:
@@ -86,6 +95,6 @@ def staged_output(out: Path) -> Iterator[Path]:
     try:
         yield staging
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove(staging)
         raise
     publish(staging, out)

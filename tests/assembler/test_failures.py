@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from assembler.hashing import sha256_file
+from assembler.stages import output
 from tests.assembler.conftest import Built, assemble, build, make_module, write_manifest
 from tests.conftest import PYTHON
 
@@ -133,6 +134,32 @@ def test_interrupted_build_leaves_previous_output(vendored: Path, signum: int) -
         assert not list(out.parent.glob(".out.staging-*"))
     build(vendored, out, "--no-image")  # after a kill, the next build cleans up
     assert not list(out.parent.glob(".out.staging-*"))
+
+
+def test_a_ctrl_c_while_the_previous_output_is_removed_leaves_no_staging_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the swap the staging folder holds the previous output; Ctrl-C while it is
+    being removed still removes it (the build is published, and says it was interrupted)."""
+    out, staging = tmp_path / "out", tmp_path / ".out.staging-1-x"
+    for folder, text in ((out, "previous"), (staging, "new")):
+        (folder / "wheelhouse").mkdir(parents=True)
+        (folder / "report.json").write_text(text)
+    removals: list[Path] = []
+    real_rmtree = shutil.rmtree
+
+    def interrupted_once(path: Path, ignore_errors: bool = False) -> None:
+        removals.append(path)
+        if len(removals) == 1:
+            (Path(path) / "report.json").unlink()  # part of it gone, then Ctrl-C
+            raise KeyboardInterrupt
+        real_rmtree(path, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr(output.shutil, "rmtree", interrupted_once)
+    with pytest.raises(KeyboardInterrupt):
+        output.publish(staging, out)
+    assert (out / "report.json").read_text() == "new"
+    assert not staging.exists() and not list(tmp_path.glob(".out.old-*"))
 
 
 def test_refuses_to_replace_a_folder_it_did_not_write(vendored: Path, tmp_path: Path) -> None:

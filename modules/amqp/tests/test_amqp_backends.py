@@ -105,6 +105,7 @@ def test_producer_and_consumer_endpoints_round_trip(
     for n in range(1, 4):
         body = json.dumps({"n": n, "who": "ann", "secret": "s"}).encode()
         assert send("POST", url + "/produce/x/1", body=body).status == 200
+    eventually(lambda: broker.consumers("round-trip") == 1)  # the consumer's link is up
     got = [send("GET", url + "/consume") for _ in range(4)]
     assert [r.status for r in got] == [200] * 4
     assert [r.json() for r in got] == [{"n": 0}] + [{"n": n, "name": "ann"} for n in (1, 2, 3)]
