@@ -56,7 +56,7 @@ def gateway(module_gateways: Any, module_servers: Any) -> Any:
     return module_gateways.start(_service(module_servers.start(_backend())))
 
 
-def test_a_gateway_with_cors_and_security_headers_keeps_its_lane(module_servers: Any) -> None:
+def test_a_gateway_with_these_service_level_modules_keeps_its_lane(module_servers: Any) -> None:
     modules = installed_modules()
     config = _service(module_servers.start(_backend()))
     app = build_application(load_service(config, modules), modules)
@@ -123,7 +123,9 @@ def test_answer_headers_behave_as_a_multidict() -> None:
     for headers in (ours, theirs):
         assert "a" in headers and "Z" not in headers
         assert headers.getall("B") == ["2", "4"] and headers.getall("Z", []) == []
-        assert headers.popall("z", None) is None
+        assert headers.popall("z", None) is None and headers.getone("Z", "-") == "-"
+        with pytest.raises(KeyError):
+            headers.popall("z")
         headers.add("Vary", "Origin")
         assert headers.popone("b") == "2"
         headers["c"] = "5"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable
-from types import CoroutineType
 from typing import Any
 
 import orjson
@@ -86,7 +85,7 @@ class _AllDone:
 def _start(loop: asyncio.AbstractEventLoop, call: Awaitable[Response]) -> asyncio.Future[Response]:
     """``call`` as a task of ``loop`` (a proxy's coroutine: ``ensure_future``'s checks cost
     a microsecond each); any other awaitable as ``ensure_future`` takes it."""
-    if type(call) is CoroutineType:
+    if asyncio.iscoroutine(call):
         return loop.create_task(call)
     return asyncio.ensure_future(call)
 

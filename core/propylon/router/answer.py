@@ -10,7 +10,7 @@ and 304.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from http import HTTPStatus
 
 from aiohttp import web
@@ -102,6 +102,20 @@ def answer_bytes(answer: Answer, date: str) -> bytes:
     return wire_bytes(status, REASONS.get(status, ""), answer.headers, answer.body, date)
 
 
+def framing(status: int, present: Container[str], body: bytes, date: str) -> list[tuple[str, str]]:
+    """What aiohttp adds to a response with headers named ``present`` (lower case), in its
+    order: the body's length and a default type, unless the status has none; Date."""
+    added = []
+    if status >= 200 and status not in _NO_BODY:
+        if "content-length" not in present:
+            added.append(("Content-Length", str(len(body))))
+        if body and "content-type" not in present:
+            added.append(("Content-Type", "application/octet-stream"))
+    if "date" not in present:
+        added.append(("Date", date))
+    return added
+
+
 def wire_bytes(
     status: int, reason: str, headers: Iterable[tuple[str, str]], body: bytes, date: str
 ) -> bytes:
@@ -120,15 +134,10 @@ def wire_bytes(
         if low == "content-length" and declared is None:
             declared = value
         lines.append(f"{name}: {value}\r\n")
-    if not empty:
-        if declared is None:
-            lines.append(f"Content-Length: {len(body)}\r\n")
-        elif declared.strip() != str(len(body)):
-            raise ValueError("a Content-Length that is not the body's")
-        if body and "content-type" not in seen:
-            lines.append("Content-Type: application/octet-stream\r\n")
-    if "date" not in seen:
-        lines.append(f"Date: {date}\r\n")
+    if not empty and declared is not None and declared.strip() != str(len(body)):
+        raise ValueError("a Content-Length that is not the body's")
+    for name, value in framing(status, seen, body, date):
+        lines.append(f"{name}: {value}\r\n")
     lines.append("\r\n")
     text = "".join(lines)
     if text.count("\n") != len(lines) or text.count("\r") != len(lines):  # one CRLF a line

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 from aiohttp import web
 from multidict import MutableMultiMapping
 
-from propylon.router.answer import Answer
+from propylon.router.answer import Answer, framing
 from propylon.router.incoming import ServerRequest
 
 _T = TypeVar("_T")
@@ -68,20 +68,15 @@ class AnswerHeaders(MutableMultiMapping[str]):
     @overload
     def getall(self, key: str, default: _T) -> list[str] | _T: ...
     def getall(self, key: str, default: Any = _MISSING) -> Any:
-        found = self._values(key)
-        if found:
-            return found
-        if default is _MISSING:
-            raise KeyError(key)
-        return default
+        return self._values(key) or _absent(key, default)
 
     @overload
     def getone(self, key: str) -> str: ...
     @overload
     def getone(self, key: str, default: _T) -> str | _T: ...
     def getone(self, key: str, default: Any = _MISSING) -> Any:
-        found = self.getall(key, default if default is _MISSING else [default])
-        return found[0]
+        found = self._values(key)
+        return found[0] if found else _absent(key, default)
 
     def add(self, key: str, value: str) -> None:
         self._answer.add(key, value)
@@ -100,9 +95,9 @@ class AnswerHeaders(MutableMultiMapping[str]):
     @overload
     def popall(self, key: str, default: _T) -> list[str] | _T: ...
     def popall(self, key: str, default: Any = _MISSING) -> Any:
-        found = self.getall(key, default if default is _MISSING else None)
-        if found is None:
-            return default
+        found = self._values(key)
+        if not found:
+            return _absent(key, default)
         self._answer.remove(key)
         return found
 
@@ -117,9 +112,14 @@ class AnswerHeaders(MutableMultiMapping[str]):
             if name.lower() == low:
                 self._answer.replace(headers[:i] + headers[i + 1 :])
                 return value
-        if default is _MISSING:
-            raise KeyError(key)
-        return default
+        return _absent(key, default)
+
+
+def _absent(key: str, default: Any) -> Any:
+    """A multidict's answer for a name it lacks: ``default``, else KeyError."""
+    if default is _MISSING:
+        raise KeyError(key)
+    return default
 
 
 def _pairs(arg: Any, kwargs: Mapping[str, str]) -> Iterable[tuple[str, str]]:
@@ -131,17 +131,11 @@ def _pairs(arg: Any, kwargs: Mapping[str, str]) -> Iterable[tuple[str, str]]:
 
 
 def add_framing(response: Prepared, body: bytes, date: str) -> None:
-    """What aiohttp adds to a response before its receivers see it, in its order: the
-    body's length and a default type (unless the status has no body), and Date."""
+    """What aiohttp adds to a response before its receivers see it (``framing``)."""
     headers = response.headers
-    status = response.status
-    if status >= 200 and status not in (204, 304):
-        if "Content-Length" not in headers:
-            headers.add("Content-Length", str(len(body)))
-        if body and "Content-Type" not in headers:
-            headers.add("Content-Type", "application/octet-stream")
-    if "Date" not in headers:
-        headers.add("Date", date)
+    present = {name.lower() for name in headers}
+    for name, value in framing(response.status, present, body, date):
+        headers.add(name, value)
 
 
 class AnswerResponse:
