@@ -3,8 +3,9 @@ backend request (the HTTP client), each a span child of the one above and a hist
 
 Attributes that do not change per request are built here, once per endpoint or backend (a
 span ``Template``); a request picks a cached series by its status or outcome, and records a
-span as a tuple of what varies. Each stage hands its position in the trace to the stages it
-calls through a context variable.
+span as a tuple of what varies. Each stage hands its place in the trace (the ``Trace`` made
+once per request, and its own span id) to the stages it calls through a context variable.
+In a trace not sampled only the global layer makes a span id, the one the backend is sent.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable, Iterator
+from random import getrandbits
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,7 +33,7 @@ from propylon.sdk import (
 
 from propylon_opentelemetry.instruments import SIZE_BUCKETS, Attrs, Series
 from propylon_opentelemetry.options import Attribute, GlobalLayer
-from propylon_opentelemetry.spans import CLIENT, CURRENT, INTERNAL, SERVER, Template, new_span_id
+from propylon_opentelemetry.spans import CLIENT, CURRENT, INTERNAL, SERVER, Template
 from propylon_opentelemetry.telemetry import Telemetry
 
 TRACEPARENT = "Traceparent"
@@ -44,17 +46,19 @@ def static(attributes: list[Attribute]) -> Attrs:
     return tuple((a.key, a.value) for a in attributes if a.key and a.value)
 
 
-def cached(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """``build(key)`` made once per key (a status, an outcome)."""
-    made: dict[Any, Any] = {}
+class Made(dict[Any, Any]):
+    """``build(key)`` made once per key (a status, an outcome), looked up by subscript: on
+    the request path a dict lookup, not a call."""
 
-    def get(key: Any) -> Any:
-        found = made.get(key)
-        if found is None:
-            found = made[key] = build(key)
+    __slots__ = ("build",)
+
+    def __init__(self, build: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.build = build
+
+    def __missing__(self, key: Any) -> Any:
+        found = self[key] = self.build(key)
         return found
-
-    return get
 
 
 def header_skips(report: bool, skip: list[str]) -> frozenset[str] | None:
@@ -94,13 +98,6 @@ def _host_and_port(origin: str) -> tuple[str, int]:
     return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
 
 
-def cached_pair(build: Callable[[Any, Any], Attrs]) -> Callable[[Any, Any], Attrs]:
-    """``build(a, b)`` made once per pair: a span's varying attributes, which the encoder
-    caches by, kept rather than remade by each request."""
-    get = cached(lambda pair: build(*pair))
-    return lambda a, b: get((a, b))
-
-
 def new_global(
     tel: Telemetry, endpoint: EndpointConfig, opts: GlobalLayer
 ) -> Callable[[Handler], Handler]:
@@ -127,23 +124,24 @@ def new_global(
                  ("http.route", route), ("http.response.status_code", status))  # fmt: skip
         return duration.series_for(attrs), size.series_for(attrs)
 
-    by_status = cached(series)
+    by_status = Made(series)
+    root, fresh, record = spans.root, spans.fresh, spans.record
 
     def wrap(handler: Handler) -> Handler:
         async def instrumented(request: ServerRequest) -> Answer:
-            parent = token = None
-            span_id = 0
+            token = None
+            trace, parent_id, span_id = None, 0, 0
             if positioned:
                 if propagate:
                     headers = request.headers
-                    parent = spans.root(headers.get(TRACEPARENT), headers.get(TRACESTATE))
-                else:
-                    parent = spans.root(None, None)
+                    found = headers.get(TRACEPARENT)
+                    if found:
+                        trace, parent_id = root(found, headers.get(TRACESTATE))
+                if trace is None:
+                    trace = fresh()
                 if traced:
-                    span_id = new_span_id()
-                    token = CURRENT.set(parent.child(span_id))
-                else:
-                    token = CURRENT.set(parent)
+                    span_id = getrandbits(64) or 1
+                token = CURRENT.set((trace, span_id or parent_id))
             start = now()
             status, length = 500, 0
             answered: Iterable[tuple[str, str]] = ()  # the answer's headers
@@ -159,19 +157,19 @@ def new_global(
                 if token is not None:
                     CURRENT.reset(token)
                 if measured:
-                    took, sized = by_status(status)
+                    took, sized = by_status[status]
                     took.record(max(end - start, 0) / 1e9)
                     sized.record(length)
-                if span_id and parent is not None and parent.sampled:
+                if span_id and trace is not None and trace.sampled:
                     varying: Attrs = (("http.response.status_code", status),
                                       ("http.response.body.size", length))  # fmt: skip
                     if reported is not None:
                         varying += header_attributes(REQUEST_HEADER, request.headers.items(),
                                                      reported)  # fmt: skip
                         varying += header_attributes(RESPONSE_HEADER, answered, reported)
-                    spans.record((template, request.path, parent.trace_id, span_id,
-                                  parent.span_id, parent.remote, start, end, varying,
-                                  "" if status >= 500 else None, parent.state))  # fmt: skip
+                    record((template, request.path, trace.trace_id, span_id, parent_id,
+                            bool(parent_id), start, end, varying,
+                            "" if status >= 500 else None, trace.state))  # fmt: skip
 
         return instrumented
 
@@ -199,23 +197,26 @@ def new_stage(
     template = Template(name, INTERNAL,
                         {**dict(attributes), "krakend.stage": stage, **dict(trace_attributes)})  # fmt: skip
     fixed = (*attributes, *metric_attributes)
-    by_outcome = cached(
+    by_outcome = Made(
         lambda o: histogram.series_for(
             (*fixed, ("error", o[0]), ("canceled", o[1]), ("complete", o[2]))
         )
     )
-    attributes_of = cached_pair(
-        lambda status, complete: (("http.response.status_code", status), ("complete", complete))
+    attributes_of = Made(
+        lambda pair: (("http.response.status_code", pair[0]), ("complete", pair[1]))
     )
+    fresh, record = spans.fresh, spans.record
 
     def wrap(next_proxy: Proxy) -> Proxy:
         async def instrumented(request: Request) -> Response:
-            parent = token = None
-            span_id = 0
-            if traced:
-                parent = CURRENT.get() or spans.root(None, None)
-                span_id = new_span_id()
-                token = CURRENT.set(parent.child(span_id))
+            token = None
+            trace, parent_id, span_id = None, 0, 0
+            if traced:  # a span only in a sampled trace: the calls below see the parent's
+                here = CURRENT.get()
+                trace, parent_id = (fresh(), 0) if here is None else here
+                if trace.sampled:
+                    span_id = getrandbits(64) or 1
+                    token = CURRENT.set((trace, span_id))
             start = now()
             response: Response | None = None
             failed: BaseException | None = None
@@ -229,16 +230,18 @@ def new_stage(
                 end = now()
                 if token is not None:
                     CURRENT.reset(token)
-                canceled = isinstance(failed, asyncio.CancelledError)
-                errored = (failed is not None and not canceled) or (
-                    response is not None and response.error is not None
-                )
-                complete = response is not None and response.is_complete
+                if failed is None:
+                    assert response is not None
+                    canceled, errored = False, response.error is not None
+                    complete = response.is_complete
+                else:
+                    canceled = isinstance(failed, asyncio.CancelledError)
+                    errored, complete = not canceled, False
                 if measured:
-                    by_outcome((errored, canceled, complete)).record(max(end - start, 0) / 1e9)
-                if parent is not None and parent.sampled:
+                    by_outcome[errored, canceled, complete].record(max(end - start, 0) / 1e9)
+                if span_id and trace is not None:
                     status = response.metadata.status_code if response is not None else 500
-                    varying = attributes_of(status or 200, complete)
+                    varying = attributes_of[status or 200, complete]
                     if canceled:
                         varying += (("canceled", True),)
                     elif failed is not None:
@@ -250,9 +253,8 @@ def new_stage(
                             varying += header_attributes(
                                 RESPONSE_HEADER, _pairs(response.metadata.headers), reported
                             )
-                    spans.record((template, name, parent.trace_id, span_id, parent.span_id,
-                                  parent.remote, start, end, varying, None,
-                                  parent.state))  # fmt: skip
+                    record((template, name, trace.trace_id, span_id, parent_id, False, start,
+                            end, varying, None, trace.state))  # fmt: skip
 
         return instrumented
 
@@ -287,30 +289,33 @@ def new_backend_request(
     duration = meter.histogram("http.client.duration")
     size = meter.histogram("http.client.response.size", SIZE_BUCKETS)
 
-    def series(key: tuple[str, int, int]) -> tuple[Series, Series, Series, Series]:
-        host, port, status = key
+    def series(key: tuple[str, int]) -> tuple[Series, Series, Series, Series]:
+        origin, status = key
+        host, port = _host_and_port(origin)
         attrs = (*fixed, ("clientname", route), ("server.address", host), ("server.port", port),
                  ("http.response.status_code", status))  # fmt: skip
         return (started.series_for(attrs), failed_count.series_for(attrs),
                 duration.series_for(attrs), size.series_for(attrs))  # fmt: skip
 
-    by_key = cached(series)
-    by_origin = cached(_host_and_port)
-    status_attribute = cached(lambda status: (("http.response.status_code", status),))
+    by_key = Made(series)  # by origin (``origin_of``) and status
+    status_attribute = Made(lambda status: (("http.response.status_code", status),))
+    fresh, record = spans.fresh, spans.record
 
     def wrap(execute: HTTPExecutor) -> HTTPExecutor:
         async def instrumented(method: str, url: str, headers: Headers, body: bytes) -> Any:
             sent = headers  # reported as the stage above sent them, without the trace context
-            parent = position = CURRENT.get()
-            span_id = 0
+            here = CURRENT.get()
+            trace, parent_id, span_id = None, 0, 0
             if traced:
-                parent = parent or spans.root(None, None)
-                span_id = new_span_id()
-                position = parent.child(span_id)
-            if propagate and position is not None and position.span_id:
-                headers = {**headers, TRACEPARENT: [position.traceparent()]}
-                if position.state:
-                    headers[TRACESTATE] = [position.state]
+                trace, parent_id = (fresh(), 0) if here is None else here
+                if trace.sampled:
+                    span_id = getrandbits(64) or 1
+                    here = (trace, span_id)
+            if propagate and here is not None and here[1]:
+                context = here[0]
+                headers = {**headers, TRACEPARENT: [context.traceparent(here[1])]}
+                if context.state:
+                    headers[TRACESTATE] = [context.state]
             start = now()
             status, length, failed, reply = 0, 0, None, None
             try:
@@ -323,23 +328,23 @@ def new_backend_request(
             finally:
                 end = now()
                 if measured:
-                    ok, bad, took, sized = by_key((*by_origin(origin_of(url)), status))
+                    ok, bad, took, sized = by_key[origin_of(url), status]
                     ok.add()
                     if failed is not None:
                         bad.add()
                     took.record(max(end - start, 0) / 1e9)
                     if failed is None and method != "HEAD":
                         sized.record(length)
-                if span_id and parent is not None and parent.sampled:
-                    varying = status_attribute(status)
+                if span_id and trace is not None:
+                    varying = status_attribute[status]
                     if reported is not None:
                         varying += header_attributes(REQUEST_HEADER, _pairs(sent), reported)
                         if reply is not None:
                             varying += header_attributes(RESPONSE_HEADER, reply.headers.items(),
                                                          reported)  # fmt: skip
-                    spans.record((template, route, parent.trace_id, span_id, parent.span_id,
-                                  parent.remote, start, end, varying,
-                                  None if failed is None else str(failed), parent.state))  # fmt: skip
+                    record((template, route, trace.trace_id, span_id, parent_id, False, start,
+                            end, varying, None if failed is None else str(failed),
+                            trace.state))  # fmt: skip
 
         return instrumented
 

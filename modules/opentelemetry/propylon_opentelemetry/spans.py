@@ -48,36 +48,26 @@ class Template:
     attributes: Mapping[str, Any]
 
 
-class Position:
-    """Where a request is in its trace: the span its next span is a child of. A plain class:
-    a request makes several, and a frozen dataclass costs three times as much to make."""
+class Trace:
+    """What every span of one request's trace shares; made once per request. A plain class
+    with positional fields: a request makes one on its hot path."""
 
-    __slots__ = ("remote", "sampled", "span_id", "state", "trace_id")
+    __slots__ = ("sampled", "state", "trace_id")
 
-    def __init__(
-        self,
-        trace_id: int,
-        span_id: int,  # 0: no parent (a new trace)
-        sampled: bool,
-        remote: bool = False,  # the parent is the client's span
-        state: str = "",  # the client's tracestate, passed on as is
-    ) -> None:
+    def __init__(self, trace_id: int, sampled: bool, state: str = "") -> None:
         self.trace_id = trace_id
-        self.span_id = span_id
         self.sampled = sampled
-        self.remote = remote
-        self.state = state
+        self.state = state  # the client's tracestate, passed on as is
 
-    def child(self, span_id: int) -> Position:
-        return Position(self.trace_id, span_id, self.sampled, False, self.state)
-
-    def traceparent(self) -> str:
-        flags = "01" if self.sampled else "00"
-        return f"00-{self.trace_id:032x}-{self.span_id:016x}-{flags}"
+    def traceparent(self, span_id: int) -> str:
+        return f"00-{self.trace_id:032x}-{span_id:016x}-{'01' if self.sampled else '00'}"
 
 
-# The request's position, set by each instrumented stage for the stages it calls.
-CURRENT: ContextVar[Position | None] = ContextVar("propylon_otel_position", default=None)
+# Where a request is in its trace: its trace, and the span the next span is a child of (0:
+# none yet). Each instrumented stage sets it for the stages it calls; a tuple, not an object,
+# because a request makes several.
+Here = tuple[Trace, int]
+CURRENT: ContextVar[Here | None] = ContextVar("propylon_otel_position", default=None)
 
 # A finished span: template, name, trace id, span id, parent id, parent remote, start, end
 # (ns), the attributes that vary (a tuple a layer keeps per status: the encoder caches by
@@ -88,9 +78,10 @@ Record = tuple[Template, str, int, int, int, bool, int, int, Attrs, "str | None"
 HEX = frozenset("0123456789abcdef")
 
 
-def parse_traceparent(value: str) -> Position | None:
-    """The common ``00-<trace>-<span>-<flags>`` by slices; None (the propagator decides) for
-    anything else: other versions, extra fields, spaces, invalid ids."""
+def parse_traceparent(value: str) -> Here | None:
+    """The client's trace and span from the common ``00-<trace>-<span>-<flags>``, by slices;
+    None (the propagator decides) for anything else: other versions, extra fields, spaces,
+    invalid ids."""
     if (len(value) != 55 or value[:3] != "00-" or value[35] != "-" or value[52] != "-"
             or not HEX.issuperset(value[3:35]) or not HEX.issuperset(value[36:52])
             or not HEX.issuperset(value[53:])):  # fmt: skip
@@ -99,11 +90,7 @@ def parse_traceparent(value: str) -> Position | None:
     span_id = int(value[36:52], 16)
     if not trace_id or not span_id:
         return None
-    return Position(trace_id, span_id, bool(int(value[53:], 16) & 1), True)
-
-
-def new_span_id() -> int:
-    return random.getrandbits(64) or 1
+    return Trace(trace_id, bool(int(value[53:], 16) & 1)), span_id
 
 
 class SpanSink(Protocol):
@@ -119,7 +106,7 @@ class Recorder:
 
     def __init__(
         self,
-        sinks: Sequence[SpanSink],  # none: positions for propagation only
+        sinks: Sequence[SpanSink],  # none: trace contexts read and passed on only
         sample_rate: float,
     ) -> None:
         self.sinks = list(sinks)
@@ -138,8 +125,8 @@ class Recorder:
 
     # Request path
 
-    def root(self, traceparent: str | None, tracestate: str | None) -> Position:
-        """The position a request starts at: the client's span, or a new trace."""
+    def root(self, traceparent: str | None, tracestate: str | None) -> Here:
+        """Where a request starts: at the client's span (its id, not 0), or a new trace."""
         if traceparent and not tracestate:
             found = parse_traceparent(traceparent)
             if found is not None:
@@ -151,10 +138,13 @@ class Recorder:
             parent = get_current_span(self.propagator.extract(carrier)).get_span_context()
             if parent.is_valid:
                 state = ",".join(f"{k}={v}" for k, v in parent.trace_state.items())
-                return Position(parent.trace_id, parent.span_id, parent.trace_flags.sampled,
-                                True, state)  # fmt: skip
+                return Trace(parent.trace_id, parent.trace_flags.sampled, state), parent.span_id
+        return self.fresh(), 0
+
+    def fresh(self) -> Trace:
+        """A new trace, sampled as the SDK's ``TraceIdRatioBased`` samples it."""
         trace_id = random.getrandbits(128) or 1
-        return Position(trace_id, 0, trace_id & 0xFFFFFFFFFFFFFFFF < self.bound)
+        return Trace(trace_id, trace_id & 0xFFFFFFFFFFFFFFFF < self.bound)
 
     def record(self, record: Record) -> None:
         queue = self.queue

@@ -20,14 +20,14 @@ TRACE, SPAN = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
     ],
 )
 def test_the_common_form_reads_as_the_propagator_reads_it(value: str) -> None:
-    position = parse_traceparent(value)
+    found = parse_traceparent(value)
     context = trace.get_current_span(
         TraceContextTextMapPropagator().extract({"traceparent": value})
     ).get_span_context()
-    assert position is not None and context.is_valid
-    assert (position.trace_id, position.span_id) == (context.trace_id, context.span_id)
-    assert position.sampled == context.trace_flags.sampled
-    assert position.remote
+    assert found is not None and context.is_valid
+    client_trace, client_span = found
+    assert (client_trace.trace_id, client_span) == (context.trace_id, context.span_id)
+    assert client_trace.sampled == context.trace_flags.sampled
 
 
 @pytest.mark.parametrize(
