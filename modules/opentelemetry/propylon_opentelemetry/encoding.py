@@ -66,14 +66,19 @@ NAME = _tag(Span, "name")
 STATUS = _tag(Span, "status")
 STATUS_MESSAGE = _tag(Status, "message")
 STATUS_ERROR = _tag(Status, "code", 0) + _varint(ERROR)
-# Both times, fixed64 each (wire type 1), in one pack.
 START_TAG, END_TAG = _tag(Span, "start_time_unix_nano", 1), _tag(Span, "end_time_unix_nano", 1)
-TIMES = struct.Struct(f"<{len(START_TAG)}sQ{len(END_TAG)}sQ")
 # The span flags, fixed32 (wire type 5), for either kind of parent.
 FLAGS = {
     remote: _tag(Span, "flags", 5) + struct.pack("<I", flags)
     for remote, flags in ((False, LOCAL_PARENT), (True, REMOTE_PARENT))
 }
+# The fields every span has, of fixed size, in one pack: trace and span ids (big-endian
+# bytes, as in ``traceparent``), both times (fixed64, wire type 1) and the flags.
+FIXED = struct.Struct(
+    f"<{len(TRACE_ID)}s16s{len(SPAN_ID)}s8s{len(START_TAG)}sQ{len(END_TAG)}sQ{len(FLAGS[False])}s"
+)
+# The same, and the parent's span id: every span but a trace's first.
+CHILD = struct.Struct(f"{FIXED.format}{len(PARENT_ID)}s8s")
 SCOPE_SPANS_TAG = _tag(ResourceSpans, "scope_spans")
 RESOURCE_SPANS_TAG = _tag(ExportTraceServiceRequest, "resource_spans")
 
@@ -107,8 +112,7 @@ class SpanEncoder:
             resource=Resource(attributes=key_values(resource.items()))
         ).SerializeToString()
         self._scope = ScopeSpans(scope=InstrumentationScope(name=scope)).SerializeToString()
-        self._attributes: dict[tuple[Template, Attrs], bytes] = {}
-        self._names: dict[str, bytes] = {}
+        self._heads: dict[tuple[Template, Attrs, str], bytes] = {}
 
     def encode(self, records: Sequence[Record]) -> bytes:
         """The serialized ``ExportTraceServiceRequest`` of ``records``."""
@@ -123,40 +127,45 @@ class SpanEncoder:
         """One span as a field of ``ScopeSpans``: tag, length, then its fields."""
         (template, name, trace_id, span_id, parent_id, remote, start, end, varying, error,
          state) = record  # fmt: skip
-        attributes = self._attributes.get((template, varying))
-        if attributes is None:
-            attributes = self._kind_and_attributes(template, varying)
-        named = self._names.get(name)
-        if named is None:
-            named = self._name(name)
-        parts = [attributes, named, TRACE_ID, trace_id.to_bytes(16, "big"),
-                 SPAN_ID, span_id.to_bytes(8, "big"),
-                 TIMES.pack(START_TAG, start, END_TAG, end), FLAGS[remote]]  # fmt: skip
+        head = self._heads.get((template, varying, name))
+        if head is None:
+            head = self._head(template, varying, name)
         if parent_id:
-            parts += (PARENT_ID, parent_id.to_bytes(8, "big"))
+            fixed = CHILD.pack(TRACE_ID, trace_id.to_bytes(16, "big"), SPAN_ID,
+                               span_id.to_bytes(8, "big"), START_TAG, start, END_TAG, end,
+                               FLAGS[remote], PARENT_ID, parent_id.to_bytes(8, "big"))  # fmt: skip
+        else:
+            fixed = FIXED.pack(TRACE_ID, trace_id.to_bytes(16, "big"), SPAN_ID,
+                               span_id.to_bytes(8, "big"), START_TAG, start, END_TAG, end,
+                               FLAGS[remote])  # fmt: skip
+        size = len(head) + len(fixed)
+        if not state and error is None:  # most spans: no other field
+            return b"".join((SPAN_TAG, _varint(size), head, fixed))
+        parts = [head, fixed]
         if state:
             parts.append(_string(TRACE_STATE, state))
+            size += len(parts[-1])
         if error is not None:
             status = _string(STATUS_MESSAGE, error) + STATUS_ERROR if error else STATUS_ERROR
-            parts += (STATUS, _varint(len(status)), status)
-        size = sum(map(len, parts))
+            parts.append(STATUS + _varint(len(status)) + status)
+            size += len(parts[-1])
         return b"".join([SPAN_TAG, _varint(size), *parts])
+
+    def _head(self, template: Template, varying: Attrs, name: str) -> bytes:
+        """The span's kind, attributes and name: the same for every span of one stage with the
+        same varying attributes, so made once and kept (up to ``CACHED_VALUES``)."""
+        if len(self._heads) >= CACHED_VALUES:
+            self._heads.clear()
+        found = self._heads[template, varying, name] = self._kind_and_attributes(
+            template, varying
+        ) + _string(NAME, name)
+        return found
 
     def _kind_and_attributes(self, template: Template, varying: Attrs) -> bytes:
         """The span's kind and attributes, a varying one replacing a fixed one of its key (in
         its place, as a merged dict orders them), cached for the spans that repeat them."""
-        if len(self._attributes) >= CACHED_VALUES:
-            self._attributes.clear()
         merged = {**template.attributes, **dict(varying)}
-        made = Span(kind=_kind(template), attributes=key_values(merged.items()))
-        found = self._attributes[template, varying] = made.SerializeToString()
-        return found
-
-    def _name(self, name: str) -> bytes:
-        if len(self._names) >= CACHED_VALUES:
-            self._names.clear()
-        found = self._names[name] = _string(NAME, name)
-        return found
+        return Span(kind=_kind(template), attributes=key_values(merged.items())).SerializeToString()
 
 
 def _string(tag: bytes, text: str) -> bytes:

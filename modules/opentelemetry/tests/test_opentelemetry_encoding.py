@@ -28,6 +28,9 @@ RECORDS: list[Record] = [
      (("http.response.status_code", 0), ("complete", False)), "connection refused", "k=v,a=b"),
     (GLOBAL, "/items/8", T + 1, 14, 0, False, 4000, 6000,
      (("http.response.status_code", 502), ("http.response.body.size", 0)), "", ""),
+    # The common span: a parent, no trace state, no error.
+    (PROXY, "/items/{id}", T + 1, 15, 14, False, 4500, 5500,
+     (("http.response.status_code", 200), ("complete", True)), None, ""),
 ]  # fmt: skip
 
 
