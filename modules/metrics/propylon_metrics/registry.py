@@ -8,8 +8,8 @@ values, count, min, max, sum and sum of squares, so the figures of several worke
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass, field
+from random import random as _random
 from typing import Any
 
 SAMPLE_SIZE = 1028  # go-metrics' uniform sample, as krakend-metrics uses
@@ -40,17 +40,17 @@ class Histogram:
         self.sample: list[int] = []
 
     def update(self, value: int) -> None:
-        if self.count == 0 or value < self.min:
+        count = self.count = self.count + 1
+        if value < self.min or count == 1:
             self.min = value
         if value > self.max:
             self.max = value
-        self.count += 1
         self.sum += value
         self.sumsq += value * value
-        if len(self.sample) < SAMPLE_SIZE:
+        if count <= SAMPLE_SIZE:
             self.sample.append(value)
-        else:
-            slot = random.randrange(self.count)
+        else:  # go-metrics' reservoir: the new value replaces a random one, or none
+            slot = int(_random() * count)  # in [0, count): cheaper than randrange
             if slot < SAMPLE_SIZE:
                 self.sample[slot] = value
 
