@@ -100,7 +100,8 @@ def make_tls(folder: Path) -> tuple[Path, Path, Path]:
     return paths
 
 
-def start_registry(folder: Path) -> Registry:
+def start_registry(folder: Path, auth: dict[str, object] | None = None) -> Registry:
+    """The registry, with htpasswd authentication unless ``auth`` (its config's section)."""
     binary = shutil.which("docker-registry")
     if binary is None:
         raise FileNotFoundError(
@@ -122,7 +123,7 @@ def start_registry(folder: Path) -> Registry:
                     "addr": f"127.0.0.1:{port}",
                     "tls": {"certificate": str(cert), "key": str(key)},
                 },
-                "auth": {"htpasswd": {"realm": "assembler-tests", "path": str(htpasswd)}},
+                "auth": auth or {"htpasswd": {"realm": "assembler-tests", "path": str(htpasswd)}},
             }
         )
     )
