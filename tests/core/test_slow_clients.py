@@ -26,26 +26,39 @@ def _connect(port: int) -> socket.socket:
 
 
 def _trickle(conns: list[socket.socket], data: bytes, deadline: float) -> dict[int, float]:
-    """Sends ``data`` one byte per 0.1 s on every connection; when each (by index) was closed."""
+    """Sends ``data`` one byte per 0.1 s on every connection; when each (by index) was closed.
+
+    The pace is kept by the clock, and a closed connection leaves the selector: one left in
+    it is always readable, and the bytes would go out at once, completing the heads of the
+    connections not yet cut off (answered then, never closed).
+    """
     closed: dict[int, float] = {}
     with selectors.DefaultSelector() as selector:
         for index, conn in enumerate(conns):
             conn.setblocking(False)
             selector.register(conn, selectors.EVENT_READ, index)
+
+        def close(index: int) -> None:
+            closed[index] = time.monotonic()
+            selector.unregister(conns[index])
+
+        step = time.monotonic()
         for byte in data:
             for index, conn in enumerate(conns):
                 if index not in closed:
                     try:
                         conn.send(bytes([byte]))
                     except OSError:
-                        closed[index] = time.monotonic()
-            for key, _ in selector.select(0.1):
-                if key.data not in closed:
+                        close(index)
+            step += 0.1
+            while len(closed) < len(conns) and (left := step - time.monotonic()) > 0:
+                for key, _ in selector.select(left):
                     try:
-                        if key.fileobj.recv(4096) == b"":  # type: ignore[union-attr]
-                            closed[key.data] = time.monotonic()
+                        ended = key.fileobj.recv(4096) == b""  # type: ignore[union-attr]
                     except OSError:
-                        closed[key.data] = time.monotonic()
+                        ended = True
+                    if ended:
+                        close(key.data)
             if len(closed) == len(conns) or time.monotonic() > deadline:
                 break
     return closed
@@ -82,7 +95,7 @@ def test_slow_heads_are_cut_off_while_others_are_served(gateway: Any) -> None:
     for _ in range(SLOW_CLIENTS):
         conns.append(_connect(gateway.port))
         opened.append(time.monotonic())  # the head's time counts from the connection, as Go
-    stop, latencies = threading.Event(), []
+    stop, latencies = threading.Event(), list[float]()
     prober = threading.Thread(target=_latencies, args=(gateway.port, stop, latencies))
     prober.start()
     try:
