@@ -26,9 +26,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-# The telemetry scenario's side ports: /__stats, the Prometheus exporter, and an OTLP/HTTP
-# collector (otlp_sink.py, started by the bench) that accepts every span and answers 200.
-STATS_PORT, PROMETHEUS_PORT, COLLECTOR_PORT = _free_port(), _free_port(), _free_port()
+# The OTLP/HTTP collector of the telemetry scenarios (otlp_sink.py, started by the bench),
+# which accepts every span and answers 200.
+COLLECTOR_PORT = _free_port()
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,22 @@ _LUA_POST = f"""local r = response.load()
 r:headers("{LUA_HEADER[0]}", "{LUA_HEADER[1]}")
 r:data():set("{LUA_FIELD[0]}", "{LUA_FIELD[1]}")"""
 
+
+def _telemetry(sample_rate: float) -> dict:
+    """Both telemetry namespaces, on side ports of their own (/__stats, the Prometheus
+    exporter): each telemetry scenario runs a gateway of its own, at the same time."""
+    prometheus = {"name": "prom", "port": _free_port(), "listen_ip": "127.0.0.1"}
+    sink = {"name": "sink", "host": "127.0.0.1", "port": COLLECTOR_PORT, "use_http": True,
+            "disable_metrics": True}  # fmt: skip
+    return {
+        "telemetry/metrics": {"listen_address": f"127.0.0.1:{_free_port()}"},
+        "telemetry/opentelemetry": {
+            "trace_sample_rate": sample_rate,
+            "exporters": {"prometheus": [prometheus], "otlp": [sink]},
+        },
+    }
+
+
 ALL: tuple[Scenario, ...] = (
     Scenario("passthrough", (), "one backend, JSON decoded and re-encoded", check=_same_payload),
     Scenario(
@@ -245,26 +261,16 @@ ALL: tuple[Scenario, ...] = (
         "telemetry/metrics + telemetry/opentelemetry (Prometheus exporter, every request traced "
         "and its 4 spans exported over OTLP/HTTP to a local sink); both are service-wide, so "
         "this scenario has a gateway of its own",
-        service={
-            "telemetry/metrics": {"listen_address": f"127.0.0.1:{STATS_PORT}"},
-            "telemetry/opentelemetry": {
-                "trace_sample_rate": 1,
-                "exporters": {
-                    "prometheus": [
-                        {"name": "prom", "port": PROMETHEUS_PORT, "listen_ip": "127.0.0.1"}
-                    ],
-                    "otlp": [
-                        {
-                            "name": "sink",
-                            "host": "127.0.0.1",
-                            "port": COLLECTOR_PORT,
-                            "use_http": True,
-                            "disable_metrics": True,
-                        }
-                    ],
-                },
-            },
-        },
+        service=_telemetry(1),
+        check=_same_payload,
+        collector=True,
+    ),
+    Scenario(
+        "telemetry_sampled",
+        ("metrics", "opentelemetry"),
+        "the same with trace_sample_rate 0.1, as production configurations often have it: one "
+        "request in ten traced and exported, every request measured",
+        service=_telemetry(0.1),
         check=_same_payload,
         collector=True,
     ),
