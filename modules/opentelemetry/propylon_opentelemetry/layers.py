@@ -168,7 +168,7 @@ def new_global(
                                                      reported)  # fmt: skip
                         varying += header_attributes(RESPONSE_HEADER, answered, reported)
                     record((template, request.path, trace.trace_id, span_id, parent_id,
-                            bool(parent_id), start, end, varying,
+                            trace.remote(parent_id), start, end, varying,
                             "" if status >= 500 else None, trace.state))  # fmt: skip
 
         return instrumented
@@ -253,8 +253,9 @@ def new_stage(
                             varying += header_attributes(
                                 RESPONSE_HEADER, _pairs(response.metadata.headers), reported
                             )
-                    record((template, name, trace.trace_id, span_id, parent_id, False, start,
-                            end, varying, None, trace.state))  # fmt: skip
+                    record((template, name, trace.trace_id, span_id, parent_id,
+                            trace.remote(parent_id), start, end, varying, None,
+                            trace.state))  # fmt: skip
 
         return instrumented
 
@@ -342,9 +343,9 @@ def new_backend_request(
                         if reply is not None:
                             varying += header_attributes(RESPONSE_HEADER, reply.headers.items(),
                                                          reported)  # fmt: skip
-                    record((template, route, trace.trace_id, span_id, parent_id, False, start,
-                            end, varying, None if failed is None else str(failed),
-                            trace.state))  # fmt: skip
+                    record((template, route, trace.trace_id, span_id, parent_id,
+                            trace.remote(parent_id), start, end, varying,
+                            None if failed is None else str(failed), trace.state))  # fmt: skip
 
         return instrumented
 

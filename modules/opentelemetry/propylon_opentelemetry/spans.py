@@ -52,12 +52,17 @@ class Trace:
     """What every span of one request's trace shares; made once per request. A plain class
     with positional fields: a request makes one on its hot path."""
 
-    __slots__ = ("sampled", "state", "trace_id")
+    __slots__ = ("client", "sampled", "state", "trace_id")
 
-    def __init__(self, trace_id: int, sampled: bool, state: str = "") -> None:
+    def __init__(self, trace_id: int, sampled: bool, state: str = "", client: int = 0) -> None:
         self.trace_id = trace_id
         self.sampled = sampled
         self.state = state  # the client's tracestate, passed on as is
+        self.client = client  # the client's span id; 0: the trace starts here
+
+    def remote(self, parent_id: int) -> bool:
+        """Whether a span's parent is the client's (a span of another process)."""
+        return parent_id != 0 and parent_id == self.client
 
     def traceparent(self, span_id: int) -> str:
         return f"00-{self.trace_id:032x}-{span_id:016x}-{'01' if self.sampled else '00'}"
@@ -90,7 +95,7 @@ def parse_traceparent(value: str) -> Here | None:
     span_id = int(value[36:52], 16)
     if not trace_id or not span_id:
         return None
-    return Trace(trace_id, bool(int(value[53:], 16) & 1)), span_id
+    return Trace(trace_id, bool(int(value[53:], 16) & 1), "", span_id), span_id
 
 
 class SpanSink(Protocol):
@@ -138,7 +143,8 @@ class Recorder:
             parent = get_current_span(self.propagator.extract(carrier)).get_span_context()
             if parent.is_valid:
                 state = ",".join(f"{k}={v}" for k, v in parent.trace_state.items())
-                return Trace(parent.trace_id, parent.trace_flags.sampled, state), parent.span_id
+                joined = Trace(parent.trace_id, parent.trace_flags.sampled, state, parent.span_id)
+                return joined, parent.span_id
         return self.fresh(), 0
 
     def fresh(self) -> Trace:

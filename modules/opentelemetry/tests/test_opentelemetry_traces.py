@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from opentelemetry.proto.trace.v1.trace_pb2 import SpanFlags
 from propylon.sdk.testing import RecordingBackend, free_port, send
 from propylon_opentelemetry.module import module
 from propylon_opentelemetry.otlp_http import HTTPSpanSink, Settings
@@ -19,6 +20,7 @@ from propylon_opentelemetry.spans import SERVER, Template
 
 Gateway = Callable[..., str]
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+REMOTE_PARENT = SpanFlags.SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK
 CLIENT_SPAN = "00f067aa0ba902b7"
 
 
@@ -67,6 +69,7 @@ def test_spans_nest_and_the_trace_reaches_the_backend(
     chain = [by_stage[s] for s in ("global", "proxy", "backend", "backend-request")]
     assert {s.trace_id.hex() for s in chain} == {TRACE_ID}
     assert chain[0].parent_span_id.hex() == CLIENT_SPAN
+    assert [bool(s.flags & REMOTE_PARENT) for s in chain] == [True, False, False, False]
     for parent, child in itertools.pairwise(chain):
         assert child.parent_span_id == parent.span_id
     assert chain[0].kind == 2 and chain[3].kind == 3  # SERVER, CLIENT
@@ -103,6 +106,20 @@ def test_disabled_layers_make_no_spans(
     assert receiver.spans == []
     # Propagation stays on: the backend gets the client's context.
     assert recording.requests[0].headers["traceparent"] == traceparent
+
+
+def test_without_a_router_span_the_proxy_span_is_the_clients_child(
+    gateway: Gateway, backend: tuple[RecordingBackend, str], receiver: Any
+) -> None:
+    _recording, backend_url = backend
+    layers = {"global": {"disable_traces": True}}
+    url = gateway(config(backend_url, receiver.url, layers=layers), module)
+    traceparent = f"00-{TRACE_ID}-{CLIENT_SPAN}-01"
+    send("GET", url + "/items/1", headers={"traceparent": traceparent})
+    spans = wait_for(receiver, 3)
+    proxy = next(s for s in spans if s.name == "/items/{id}")
+    assert proxy.parent_span_id.hex() == CLIENT_SPAN and proxy.flags & REMOTE_PARENT
+    assert [bool(s.flags & REMOTE_PARENT) for s in spans].count(True) == 1
 
 
 def test_an_unsampled_trace_records_nothing_and_still_propagates(
