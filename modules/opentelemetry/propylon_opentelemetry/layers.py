@@ -230,13 +230,11 @@ def new_stage(
                 end = now()
                 if token is not None:
                     CURRENT.reset(token)
-                if failed is None:
-                    assert response is not None
-                    canceled, errored = False, response.error is not None
-                    complete = response.is_complete
-                else:
-                    canceled = isinstance(failed, asyncio.CancelledError)
-                    errored, complete = not canceled, False
+                canceled = isinstance(failed, asyncio.CancelledError)
+                errored = (failed is not None and not canceled) or (
+                    response is not None and response.error is not None
+                )
+                complete = response is not None and response.is_complete
                 if measured:
                     by_outcome[errored, canceled, complete].record(max(end - start, 0) / 1e9)
                 if span_id and trace is not None:
