@@ -3,11 +3,11 @@
 The SDK's encoder costs tens of microseconds a span (a ``ReadableSpan`` each, every attribute
 converted every time). Here what every span of a worker shares (resource, scope) is
 serialized once with opentelemetry-proto's generated classes, and so is a span's kind with
-its attributes, cached by template and varying attributes (statuses, flags repeat). What
-changes with every span (ids, times, name, status) is written as protobuf fields directly,
-their keys taken from the generated descriptors. Protobuf reads concatenated fields in any
-order, which is what lets the parts be joined as bytes; each span and the enclosing
-messages are framed by field tag and length.
+its attributes, cached by template and varying attributes (statuses, flags repeat), and
+with its name. What changes with every span (ids, times, status) is written as protobuf
+fields directly, their keys taken from the generated descriptors. Protobuf reads
+concatenated fields in any order, which is what lets the parts be joined as bytes; each
+span and the enclosing messages are framed by field tag and length.
 """
 
 from __future__ import annotations
@@ -113,6 +113,7 @@ class SpanEncoder:
         ).SerializeToString()
         self._scope = ScopeSpans(scope=InstrumentationScope(name=scope)).SerializeToString()
         self._heads: dict[tuple[Template, Attrs, str], bytes] = {}
+        self._attributes: dict[tuple[Template, Attrs], bytes] = {}
 
     def encode(self, records: Sequence[Record]) -> bytes:
         """The serialized ``ExportTraceServiceRequest`` of ``records``."""
@@ -152,13 +153,18 @@ class SpanEncoder:
         return b"".join([SPAN_TAG, _varint(size), *parts])
 
     def _head(self, template: Template, varying: Attrs, name: str) -> bytes:
-        """The span's kind, attributes and name: the same for every span of one stage with the
-        same varying attributes, so made once and kept (up to ``CACHED_VALUES``)."""
+        """The span's kind, attributes and name, kept for the spans that repeat them. The kind
+        and attributes are kept apart too: a router span is named by its path, which may take
+        as many values as the route has parameters, and only the name is then made anew."""
+        attributes = self._attributes.get((template, varying))
+        if attributes is None:
+            if len(self._attributes) >= CACHED_VALUES:
+                self._attributes.clear()
+            attributes = self._kind_and_attributes(template, varying)
+            self._attributes[template, varying] = attributes
         if len(self._heads) >= CACHED_VALUES:
             self._heads.clear()
-        found = self._heads[template, varying, name] = self._kind_and_attributes(
-            template, varying
-        ) + _string(NAME, name)
+        found = self._heads[template, varying, name] = attributes + _string(NAME, name)
         return found
 
     def _kind_and_attributes(self, template: Template, varying: Attrs) -> bytes:
