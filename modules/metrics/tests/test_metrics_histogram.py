@@ -25,6 +25,7 @@ def test_beyond_the_sample_size_the_reservoir_is_uniform() -> None:
         histogram.update(value)
     assert histogram.count == seen and len(histogram.sample) == SAMPLE_SIZE
     assert (histogram.min, histogram.max) == (0, seen - 1)
-    # Drawn evenly: as many from each half, about (the first values kept would tilt it low).
+    # Drawn evenly: about as many from each half (a reservoir that stopped replacing would
+    # hold the first 1028 values only).
     late = sum(value >= seen // 2 for value in histogram.sample)
     assert abs(late - SAMPLE_SIZE / 2) < 100  # about 6 standard deviations

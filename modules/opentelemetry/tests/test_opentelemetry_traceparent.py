@@ -28,6 +28,7 @@ def test_the_common_form_reads_as_the_propagator_reads_it(value: str) -> None:
     client_trace, client_span = found
     assert (client_trace.trace_id, client_span) == (context.trace_id, context.span_id)
     assert client_trace.sampled == context.trace_flags.sampled
+    assert client_trace.remote(client_span)  # the client's span: another process's
 
 
 @pytest.mark.parametrize(
