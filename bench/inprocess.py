@@ -1,9 +1,9 @@
 """Microseconds an endpoint's handler chain takes per request, in process, with no I/O.
 
-The layers are built as a gateway builds them (the installed modules decorating each
-factory), but the HTTP client answers at once with a small JSON body, so what is measured
+The layers are built as a gateway builds them (``decorated_factories``: the installed
+modules decorating each factory), but the HTTP client answers at once with a small JSON body, so what is measured
 is the pipeline and the modules' work alone: no sockets, no parsing, no event-loop wake-ups.
-Under load a microsecond here has cost 3 to 4 of the machine's (bench/README.md); compare
+Under load a microsecond here costs several of the machine's (bench/README.md); compare
 configurations measured one after the other, not with wrk's figures. Run it with the
 project's interpreter:
 
@@ -24,12 +24,10 @@ from pathlib import Path
 from aiohttp.test_utils import make_mocked_request
 from propylon.config import ConfigErrors, load_service
 from propylon.context import Context
+from propylon.gateway import decorated_factories
 from propylon.identity import current as current_identity
-from propylon.modules.contract import stacked
 from propylon.modules.discovery import installed_modules
-from propylon.proxy.factory import new_backend_factory, new_proxy_factory
-from propylon.router.factory import new_handler_factory
-from propylon.transport.client import BackendResponse, ClientFactory
+from propylon.transport.client import BackendResponse
 
 BODY = b'{"a": 1, "b": [1, 2, 3], "c": "hello"}'
 ROUNDS = 12  # the best round is kept: the others met the machine's noise
@@ -43,22 +41,7 @@ async def per_request(config: dict, path: str, requests: int) -> float:
     async def answer(_method: str, url: str, _headers: object, _body: bytes) -> BackendResponse:
         return BackendResponse.parsed(200, ((b"Content-Type", b"application/json"),), BODY, url)
 
-    client: ClientFactory = lambda _backend: answer  # noqa: E731
-    for module in stacked(modules, "client"):
-        if module.client is not None:
-            client = module.client(client, ctx)
-    backends = new_backend_factory(client)
-    for module in stacked(modules, "backend"):
-        if module.backend is not None:
-            backends = module.backend(backends, ctx)
-    proxies = new_proxy_factory(backends)
-    for module in stacked(modules, "proxy"):
-        if module.proxy is not None:
-            proxies = module.proxy(proxies, ctx)
-    handlers = new_handler_factory(ctx)
-    for module in stacked(modules, "handler"):
-        if module.handler is not None:
-            handlers = module.handler(handlers, ctx)
+    proxies, handlers = decorated_factories(ctx, modules, lambda _backend: answer)
     endpoint = next((e for e in service.endpoints if e.endpoint == path), None)
     if endpoint is None:
         raise SystemExit(f"no endpoint {path} in the configuration")

@@ -15,10 +15,11 @@ from propylon.identity import current as current_identity
 from propylon.modules.contract import Module, stacked
 from propylon.plugin.module import PLUGINS, plugin_module
 from propylon.plugin.registry import PluginRegistry
-from propylon.proxy.factory import new_backend_factory, new_proxy_factory
-from propylon.router.factory import new_handler_factory
+from propylon.proxy.factory import ProxyFactory, new_backend_factory, new_proxy_factory
+from propylon.router.factory import HandlerFactory, new_handler_factory
 from propylon.router.server import new_application
 from propylon.router.system import AGENTS
+from propylon.transport.client import ClientFactory
 
 
 def build_application(
@@ -36,7 +37,21 @@ def build_application(
     ctx = Context(service, identity, logging.getLogger("propylon"), debug=debug)
     modules = edition_modules(modules, plugins)
 
-    client_factory = ctx.pool.executor_factory()
+    proxy_factory, handler_factory = decorated_factories(ctx, modules, ctx.pool.executor_factory())
+    ctx.proxy_factory = proxy_factory
+    app = new_application(ctx, proxy_factory, handler_factory)
+    app[AGENTS] = ctx.agents
+    for module in stacked(modules, "server"):
+        if (decorate_server := module.server) is not None:
+            decorate_server(app, ctx)
+    return app
+
+
+def decorated_factories(
+    ctx: Context, modules: Sequence[Module], client_factory: ClientFactory
+) -> tuple[ProxyFactory, HandlerFactory]:
+    """The pipe's factories, innermost first (client, backend, proxy, handler), each the
+    default one decorated by the modules that decorate its layer, in the modules' order."""
     for module in stacked(modules, "client"):
         if (decorate_client := module.client) is not None:
             client_factory = decorate_client(client_factory, ctx)
@@ -52,13 +67,7 @@ def build_application(
     for module in stacked(modules, "handler"):
         if (decorate_handler := module.handler) is not None:
             handler_factory = decorate_handler(handler_factory, ctx)
-    ctx.proxy_factory = proxy_factory
-    app = new_application(ctx, proxy_factory, handler_factory)
-    app[AGENTS] = ctx.agents
-    for module in stacked(modules, "server"):
-        if (decorate_server := module.server) is not None:
-            decorate_server(app, ctx)
-    return app
+    return proxy_factory, handler_factory
 
 
 def edition_modules(
